@@ -1,0 +1,180 @@
+// Registers every elementwise kernel of the catalogue as a real NumPy ufunc
+// (PyUFunc_FromFuncAndData), with a float32 and a float64 loop.  No arithmetic here: the
+// loops move data and call the core (cpp/include/fdiv); float32 is computed in double and
+// rounded once, which meets the float32 contract.
+//
+// Floating-point flags: like scipy.special, the kernels return NaN/inf by convention and
+// never leave a flag set (NumPy would turn it into a RuntimeWarning for valid input), so
+// each loop clears the flags it raised.
+#include <Python.h>
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#define NO_IMPORT_ARRAY
+#define NO_IMPORT_UFUNC
+#define PY_ARRAY_UNIQUE_SYMBOL fdiv_ARRAY_API
+#define PY_UFUNC_UNIQUE_SYMBOL fdiv_UFUNC_API
+#include <numpy/arrayobject.h>
+#include <numpy/ufuncobject.h>
+#include <pybind11/pybind11.h>
+
+#include <cfenv>
+#include <string>
+
+#include "../parallel.h"
+#include "fdiv/catalogue.h"
+
+namespace py = pybind11;
+
+namespace {
+
+template <class T, int NIN>
+bool contiguous(const npy_intp* steps) {
+    for (int k = 0; k <= NIN; ++k)
+        if (steps[k] != npy_intp(sizeof(T))) return false;
+    return true;
+}
+
+// One input.  Contiguous data (one call with the whole array from NumPy) is split across
+// threads; strided, cast or buffered data arrives in chunks and runs serially.
+template <class T, double (*F)(double)>
+void loop1(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
+    const npy_intp n = dims[0];
+    if (contiguous<T, 1>(steps)) {
+        const T* FDIV_RESTRICT in = reinterpret_cast<const T*>(args[0]);
+        T* FDIV_RESTRICT out = reinterpret_cast<T*>(args[1]);
+        fdv::parallel_for(n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
+            for (std::ptrdiff_t i = lo; i < hi; ++i) out[i] = T(F(double(in[i])));
+        });
+    } else {
+        char* in = args[0];
+        char* out = args[1];
+        for (npy_intp i = 0; i < n; ++i, in += steps[0], out += steps[1])
+            *reinterpret_cast<T*>(out) = T(F(double(*reinterpret_cast<const T*>(in))));
+    }
+    std::feclearexcept(FE_ALL_EXCEPT);
+}
+
+template <class T, double (*F)(double, double)>
+void loop2(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
+    const npy_intp n = dims[0];
+    if (contiguous<T, 2>(steps)) {
+        const T* a = reinterpret_cast<const T*>(args[0]);
+        const T* b = reinterpret_cast<const T*>(args[1]);
+        T* out = reinterpret_cast<T*>(args[2]);
+        fdv::parallel_for(n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
+            for (std::ptrdiff_t i = lo; i < hi; ++i) out[i] = T(F(double(a[i]), double(b[i])));
+        });
+    } else {
+        char *a = args[0], *b = args[1], *out = args[2];
+        for (npy_intp i = 0; i < n; ++i, a += steps[0], b += steps[1], out += steps[2])
+            *reinterpret_cast<T*>(out) = T(F(double(*reinterpret_cast<const T*>(a)),
+                                             double(*reinterpret_cast<const T*>(b))));
+    }
+    std::feclearexcept(FE_ALL_EXCEPT);
+}
+
+template <class T, double (*F)(double, double, double)>
+void loop3(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
+    const npy_intp n = dims[0];
+    if (contiguous<T, 3>(steps)) {
+        const T* a = reinterpret_cast<const T*>(args[0]);
+        const T* b = reinterpret_cast<const T*>(args[1]);
+        const T* c = reinterpret_cast<const T*>(args[2]);
+        T* out = reinterpret_cast<T*>(args[3]);
+        fdv::parallel_for(n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
+            for (std::ptrdiff_t i = lo; i < hi; ++i)
+                out[i] = T(F(double(a[i]), double(b[i]), double(c[i])));
+        });
+    } else {
+        char *a = args[0], *b = args[1], *c = args[2], *out = args[3];
+        for (npy_intp i = 0; i < n;
+             ++i, a += steps[0], b += steps[1], c += steps[2], out += steps[3])
+            *reinterpret_cast<T*>(out) = T(F(double(*reinterpret_cast<const T*>(a)),
+                                             double(*reinterpret_cast<const T*>(b)),
+                                             double(*reinterpret_cast<const T*>(c))));
+    }
+    std::feclearexcept(FE_ALL_EXCEPT);
+}
+
+// NumPy keeps the loop, data, type, name and doc pointers: all static.
+template <double (*F)(double)>
+struct Loops1 {
+    static inline PyUFuncGenericFunction funcs[2] = {&loop1<float, F>, &loop1<double, F>};
+    static inline void* data[2] = {nullptr, nullptr};
+    static inline char types[4] = {NPY_FLOAT, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE};
+};
+template <double (*F)(double, double)>
+struct Loops2 {
+    static inline PyUFuncGenericFunction funcs[2] = {&loop2<float, F>, &loop2<double, F>};
+    static inline void* data[2] = {nullptr, nullptr};
+    static inline char types[6] = {NPY_FLOAT,  NPY_FLOAT,  NPY_FLOAT,
+                                   NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
+};
+template <double (*F)(double, double, double)>
+struct Loops3 {
+    static inline PyUFuncGenericFunction funcs[2] = {&loop3<float, F>, &loop3<double, F>};
+    static inline void* data[2] = {nullptr, nullptr};
+    static inline char types[8] = {NPY_FLOAT,  NPY_FLOAT,  NPY_FLOAT,  NPY_FLOAT,
+                                   NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
+};
+
+const char* keep(const std::string& s) { return (new std::string(s))->c_str(); }
+
+template <class L>
+void add(py::module_& m, const std::string& name, int nin, const std::string& doc) {
+    PyObject* uf = PyUFunc_FromFuncAndData(L::funcs, L::data, L::types, 2, nin, 1, PyUFunc_None,
+                                           keep(name), keep(doc), 0);
+    if (uf == nullptr) throw py::error_already_set();
+    m.attr(name.c_str()) = py::reinterpret_steal<py::object>(uf);
+}
+
+const char* method_doc(const std::string& method) {
+    if (method == "f") return "f(u), the generator at the density ratio u = p/q >= 0";
+    if (method == "df") return "f'(u)";
+    if (method == "d2f") return "f''(u)";
+    if (method == "f_logu") return "f(e^r) from the log-ratio r = log u";
+    if (method == "df_logu") return "f'(e^r); also the ratio activation g_ratio(v) = f'(e^v)";
+    if (method == "log_d2f_logu") return "log f''(e^r)";
+    if (method == "conj") return "f*(t) = sup_{u >= 0} (u t - f(u)); +inf outside dom f*";
+    if (method == "inv_df") return "(f')^-1(t), the maximiser of u t - f(u) over u >= 0";
+    if (method == "activation") return "g_f(v), the f-GAN output activation R -> dom f*";
+    return "";
+}
+
+}  // namespace
+
+void register_ufuncs(py::module_& m) {
+#define FDIV_M1(id, method)                                                                    \
+    add<Loops1<&fdv::id::method>>(m, #id "_" #method, 1,                                       \
+                                  std::string(#id "_" #method "(x, /, out=None, *, where=True, " \
+                                                               "...)\n\n") +                   \
+                                      method_doc(#method) + " for the divergence '" #id "'.");
+#define FDIV_M2(id, method)                                                                   \
+    add<Loops2<&fdv::id::method>>(                                                            \
+        m, #id "_" #method, 2,                                                                \
+        std::string(#id "_" #method "(x, param, /, out=None, *, where=True, ...)\n\n") +      \
+            method_doc(#method) + " for the family '" #id "' at parameter `param`.");
+#define FDIV_EACH_METHOD(MAC, id) \
+    MAC(id, f)                    \
+    MAC(id, df)                   \
+    MAC(id, d2f)                  \
+    MAC(id, f_logu)               \
+    MAC(id, df_logu)              \
+    MAC(id, log_d2f_logu)         \
+    MAC(id, conj)                 \
+    MAC(id, inv_df)               \
+    MAC(id, activation)
+#define FDIV_REG1(id, dual)                                                              \
+    FDIV_EACH_METHOD(FDIV_M1, id)                                                        \
+    add<Loops2<&fdv::perspective1<fdv::id, fdv::dual>::eval>>(                           \
+        m, #id "_perspective", 2,                                                        \
+        #id "_perspective(p, q, /, out=None, *, where=True, ...)\n\nq f(p/q) for '" #id \
+            "' with 0 f(0/0) = 0, q = 0 < p: p f'(inf), p = 0 < q: q f(0+).");
+#define FDIV_REG2(id)                                                                        \
+    FDIV_EACH_METHOD(FDIV_M2, id)                                                            \
+    add<Loops3<&fdv::perspective2<fdv::id, fdv::id, &fdv::one_minus>::eval>>(                \
+        m, #id "_perspective", 3,                                                            \
+        #id "_perspective(p, q, param, /, out=None, *, where=True, ...)\n\nq f(p/q) for '" #id \
+            "' with 0 f(0/0) = 0, q = 0 < p: p f'(inf), p = 0 < q: q f(0+).");
+    FDIV_CATALOGUE_1(FDIV_REG1)
+    FDIV_CATALOGUE_2(FDIV_REG2)
+}

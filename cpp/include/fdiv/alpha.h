@@ -1,0 +1,251 @@
+// The alpha family (Cichocki-Amari / f-GAN parameterisation, MATH.md §3.12):
+//   f(u) = (u^a - 1 - a (u - 1)) / (a (a - 1)),  a real, a not in {0, 1}.
+// Any other a (0, 1, NaN, +-inf) gives NaN.  Conventions of docs/kernels.md.
+//
+// Numerical notes.  (1) u^x for large |x log u| is taken from pow(u, x), exact in u, never
+// exp(x log u), which magnifies the rounding of log u by |x log u| (2e-14 at u = 1e200).
+// Exponents that are not exact in double (a - 1, a - 2, a/(a - 1), 1/(a - 1)) are carried as
+// double-doubles and their low parts applied as a first-order correction.  (2) exp(a r) is
+// formed from the exact product a r = hi + lo (fma).  (3) Near u = 1 (|r| max(1,|a|) < 2)
+// the series f(e^r) = sum_{n>=2} S_n r^n / n!, S_2 = 1, S_{n+1} = 1 + a S_n, which has no
+// 1/(a(a-1)) cancellation.  (4) For a >= 1/2, f = (u (u^b - 1)/b - (u - 1)) / a with
+// b = a - 1; for a < 1/2, f = ((u - 1) - (u^a - 1)/a) / (1 - a): neither form divides a
+// small difference by a small a or a - 1.
+// Accuracy contract (double): see README.md (measured per method).
+#pragma once
+
+#include "special.h"
+
+namespace fdv {
+
+struct alpha {
+    static bool bad(double a) { return !(std::fabs(a) < inf) || a == 0.0 || a == 1.0; }
+
+    // x^p / c without a spurious overflow of x^p.
+    static double pow_div(double x, double p, double c) {
+        double h = std::pow(x, 0.5 * p);
+        return h * (h / c);
+    }
+
+    static double series(double r, double a) {
+        double pw = 0.5 * r * r;
+        double s = 1.0;
+        double sum = pw;
+        for (int n = 3; n < 80; ++n) {
+            pw *= r / n;
+            s = std::fma(a, s, 1.0);
+            double add = s * pw;
+            sum += add;
+            if (std::fabs(add) <= 1e-17 * std::fabs(sum)) break;
+        }
+        return sum;
+    }
+
+    static double f(double u, double a) {
+        if (!(u >= 0.0) || bad(a)) return nan;
+        if (u == 0.0) return a > 0.0 ? 1.0 / a : inf;
+        if (u == inf) return inf;
+        double L = std::log(u);
+        double m = std::fmax(1.0, std::fabs(a));
+        if (std::fabs(L) * m < 2.0) return series(L, a);
+        double bh, bl;
+        two_sum(a, -1.0, bh, bl);
+        double res;
+        if (a >= 0.5) {
+            double t = powm1_over(u, L, bh, bl);
+            res = (u * t - (u - 1.0)) / a;
+        } else {
+            double e = powm1_over(u, L, a, 0.0);
+            res = ((u - 1.0) - e) / (1.0 - a);
+        }
+        if (std::fabs(res) == inf) {
+            // Only u^a overflowed (a > 1, u large or a < 0, u small); the other terms are
+            // below its rounding.
+            return pow_div(u, a, a * (a - 1.0));
+        }
+        return res;
+    }
+
+    // f'(u) = (u^b - 1)/b, b = a - 1
+    static double df(double u, double a) {
+        if (!(u >= 0.0) || bad(a)) return nan;
+        if (u == 0.0) return a > 1.0 ? -1.0 / (a - 1.0) : -inf;
+        if (u == inf) return a > 1.0 ? inf : 1.0 / (1.0 - a);
+        double bh, bl;
+        two_sum(a, -1.0, bh, bl);
+        double res = powm1_over(u, std::log(u), bh, bl);
+        if (std::fabs(res) == inf) {
+            double v = pow_div(u, bh, std::fabs(bh));
+            return bh > 0.0 ? v : -v;
+        }
+        return res;
+    }
+
+    // f''(u) = u^{a-2}
+    static double d2f(double u, double a) {
+        if (!(u >= 0.0) || bad(a)) return nan;
+        double gh, gl;
+        two_sum(a, -2.0, gh, gl);
+        if (gh == 0.0 && gl == 0.0) return 1.0;
+        if (u == 0.0) return gh > 0.0 ? 0.0 : inf;
+        if (u == inf) return gh > 0.0 ? inf : 0.0;
+        double p = std::pow(u, gh);
+        if (!(p > 0.0 && p < inf)) return p;
+        return std::fma(p, gl * std::log(u), p);
+    }
+
+    static double f_logu(double r, double a) {
+        if (is_nan(r) || bad(a)) return nan;
+        if (r == -inf) return a > 0.0 ? 1.0 / a : inf;
+        if (r == inf) return inf;
+        double m = std::fmax(1.0, std::fabs(a));
+        if (std::fabs(r) * m < 2.0) return series(r, a);
+        double ph, pl;  // a r = ph + pl
+        two_prod(a, r, ph, pl);
+        if (a >= 0.5) {
+            double bh, bl;
+            two_sum(a, -1.0, bh, bl);
+            double xh, xl;  // b r
+            two_prod(bh, r, xh, xl);
+            xl += bl * r;
+            if (xh > 700.0) {
+                if (r > 0.0) {
+                    // f = e^{a r}/(a b) (1 + O(e^{-b r})): the dropped terms are below 1e-300.
+                    double sh, sl;
+                    two_sum(ph, -std::log(a * (bh + bl)), sh, sl);
+                    return exp_dd(sh, sl + pl);
+                }
+                return (exp_dd(ph, pl) / (bh + bl) - std::expm1(r)) / a;
+            }
+            double e = expm1_dd(xh, xl) / (bh + bl);
+            if (r > 0.0) return exp_mul(r, (e + std::expm1(-r)) / a);
+            return (std::exp(r) * e - std::expm1(r)) / a;
+        }
+        // a < 1/2
+        if (ph > 700.0) {  // a < 0, r very negative: f = e^{a r}/(a (a - 1)) (1 + O(e^-700))
+            double sh, sl;
+            two_sum(ph, -std::log(a * (a - 1.0)), sh, sl);
+            return exp_dd(sh, sl + pl);
+        }
+        double e = expm1_dd(ph, pl) / a;
+        if (r > 700.0) {
+            double x = (-std::expm1(-r) - std::exp(-r) * e) / (1.0 - a);
+            return exp_mul(r, x);
+        }
+        return (std::expm1(r) - e) / (1.0 - a);
+    }
+
+    // f'(e^r) = expm1(b r)/b
+    static double df_logu(double r, double a) {
+        if (is_nan(r) || bad(a)) return nan;
+        double bh, bl;
+        two_sum(a, -1.0, bh, bl);
+        if (r == inf) return bh > 0.0 ? inf : -1.0 / (bh + bl);
+        if (r == -inf) return bh > 0.0 ? -1.0 / (bh + bl) : -inf;
+        double xh, xl;
+        two_prod(bh, r, xh, xl);
+        xl += bl * r;
+        if (xh > 700.0) {
+            double sh, sl;
+            two_sum(xh, -std::log(std::fabs(bh)), sh, sl);
+            double v = exp_dd(sh, sl + xl);
+            return bh > 0.0 ? v : -v;
+        }
+        return expm1_dd(xh, xl) / (bh + bl);
+    }
+
+    // log f''(e^r) = (a - 2) r
+    static double log_d2f_logu(double r, double a) {
+        if (is_nan(r) || bad(a)) return nan;
+        double gh, gl;
+        two_sum(a, -2.0, gh, gl);
+        if (gh == 0.0 && gl == 0.0) return 0.0;
+        if (std::fabs(r) == inf) return gh * r;
+        return std::fma(gh, r, gl * r);
+    }
+
+    // s = 1 + b t as a double-double, and log s, for the conjugate and (f')^-1.
+    struct base {
+        double sh, sl, ls;
+    };
+    static base make_base(double t, double bh, double bl) {
+        double ph, pl;
+        two_prod(bh, t, ph, pl);
+        pl += bl * t;  // b t = ph + pl
+        base b;
+        double se;
+        two_sum(1.0, ph, b.sh, se);
+        b.sl = se + pl;
+        b.ls = std::log1p(ph) + pl / (1.0 + ph);
+        return b;
+    }
+    // s^(qh + ql), s = sh + sl > 0, without magnifying the rounding of log s.
+    static double pow_base(const base& s, double qh, double ql) {
+        double y = qh * s.ls;
+        if (std::fabs(y) < 0.5) {
+            double yl = std::fma(qh, s.ls, -y) + ql * s.ls;
+            return exp_dd(y, yl);
+        }
+        double p = std::pow(s.sh, qh);
+        if (!(p > 0.0 && p < inf)) return p;
+        return std::fma(p, qh * s.sl / s.sh + ql * s.ls, p);
+    }
+    static double powm1_base(const base& s, double qh, double ql) {
+        double y = qh * s.ls;
+        if (std::fabs(y) < 0.5) {
+            double yl = std::fma(qh, s.ls, -y) + ql * s.ls;
+            return expm1_dd(y, yl);
+        }
+        return pow_base(s, qh, ql) - 1.0;
+    }
+
+    // f*(t) = ((1 + b t)^{a/b} - 1)/a on the range of f' (MATH.md §3.12); -1/a where the sup
+    // sits at u = 0; +inf outside dom f*.
+    static double conj(double t, double a) {
+        if (is_nan(t) || bad(a)) return nan;
+        if (t == inf) return inf;
+        if (t == -inf) return a > 0.0 ? -1.0 / a : -inf;
+        double bh, bl;
+        two_sum(a, -1.0, bh, bl);
+        base s = make_base(t, bh, bl);
+        bool nonpos = s.sh < 0.0 || (s.sh == 0.0 && !(s.sl > 0.0));
+        if (nonpos) {
+            if (a > 1.0) return -1.0 / a;
+            if (a < 0.0 && s.sh == 0.0 && s.sl == 0.0) return -1.0 / a;
+            return inf;
+        }
+        double b = bh + bl;
+        double qh = a / b;
+        double ql = (std::fma(-qh, bh, a) - qh * bl) / b;
+        double pm = powm1_base(s, qh, ql);
+        if (std::fabs(pm) == inf) {
+            double v = pow_div(s.sh, qh, std::fabs(a));
+            return a > 0.0 ? v : -v;
+        }
+        return pm / a;
+    }
+
+    static double inv_df(double t, double a) {
+        if (is_nan(t) || bad(a)) return nan;
+        if (t == inf) return inf;
+        if (t == -inf) return 0.0;
+        double bh, bl;
+        two_sum(a, -1.0, bh, bl);
+        base s = make_base(t, bh, bl);
+        bool nonpos = s.sh < 0.0 || (s.sh == 0.0 && !(s.sl > 0.0));
+        if (nonpos) return a > 1.0 ? 0.0 : inf;
+        double b = bh + bl;
+        double kh = 1.0 / b;
+        double kl = (std::fma(-kh, bh, 1.0) - kh * bl) / b;
+        return pow_base(s, kh, kl);
+    }
+
+    // f-GAN: g_f(v) = 1/(1-a) - softplus(-v) for a < 1, v for a > 1.
+    static double activation(double v, double a) {
+        if (is_nan(v) || bad(a)) return nan;
+        if (a > 1.0) return v;
+        return 1.0 / (1.0 - a) - softplus(-v);
+    }
+};
+
+}  // namespace fdv

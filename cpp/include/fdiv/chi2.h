@@ -1,0 +1,132 @@
+// Pearson and Neyman chi-square (MATH.md §3.3, §3.4) and the squared Hellinger distance
+// (§3.5).  Conventions of docs/kernels.md.  Accuracy contract (double): <= 4 ulp.
+#pragma once
+
+#include "special.h"
+
+namespace fdv {
+
+struct pearson {
+    static double f(double u) {
+        if (!(u >= 0.0)) return nan;
+        double d = u - 1.0;
+        return d * d;
+    }
+    static double df(double u) {
+        if (!(u >= 0.0)) return nan;
+        return 2.0 * (u - 1.0);
+    }
+    static double d2f(double u) {
+        if (!(u >= 0.0)) return nan;
+        return 2.0;
+    }
+    static double f_logu(double r) {
+        double e = std::expm1(r);
+        return e * e;
+    }
+    static double df_logu(double r) { return 2.0 * std::expm1(r); }
+    static double log_d2f_logu(double r) {
+        if (is_nan(r)) return nan;
+        return LN2_HI + LN2_LO;
+    }
+    // f*(t) = t + t^2/4 for t >= -2 (one fma: correctly rounded), -1 below (the sup over
+    // u >= 0 sits at u = 0 there; the f-GAN formula on all of R is looser).
+    static double conj(double t) {
+        if (is_nan(t)) return nan;
+        if (t <= -2.0) return -1.0;
+        return std::fma(0.25 * t, t, t);
+    }
+    static double inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t <= -2.0) return 0.0;
+        return std::fma(0.5, t, 1.0);
+    }
+    static double activation(double v) { return v; }
+};
+
+struct neyman {
+    // f(u) = (u - 1) ((u - 1)/u): no overflow of (u - 1)^2.
+    static double f(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0 || u == inf) return inf;
+        double d = u - 1.0;
+        return d * (d / u);
+    }
+    // f'(u) = 1 - u^-2 = ((u - 1)/u) ((u + 1)/u)
+    static double df(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return -inf;
+        if (u == inf) return 1.0;
+        return ((u - 1.0) / u) * ((u + 1.0) / u);
+    }
+    static double d2f(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return inf;
+        return 2.0 * std::pow(u, -3.0);
+    }
+    // f(e^r) = 4 sinh^2(r/2) = -expm1(r) expm1(-r)
+    static double f_logu(double r) {
+        if (is_nan(r)) return nan;
+        if (r == inf || r == -inf) return inf;
+        return -std::expm1(r) * std::expm1(-r);
+    }
+    static double df_logu(double r) { return -std::expm1(-2.0 * r); }
+    // log f'' = log 2 - 3r, formed by fma from LN2_HI + LN2_LO (it vanishes at r = log(2)/3).
+    static double log_d2f_logu(double r) { return std::fma(-3.0, r, LN2_HI) + LN2_LO; }
+    // f*(t) = 2t/(1 + sqrt(1 - t)) on t <= 1 (no cancellation near t = 0).
+    static double conj(double t) {
+        if (is_nan(t)) return nan;
+        if (t > 1.0) return inf;
+        if (t == -inf) return -inf;
+        return 2.0 * t / (1.0 + std::sqrt(1.0 - t));
+    }
+    static double inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 1.0) return inf;
+        return 1.0 / std::sqrt(1.0 - t);
+    }
+    static double activation(double v) { return -std::expm1(-v); }
+};
+
+struct squared_hellinger {
+    // f(u) = ((u - 1)/(sqrt(u) + 1))^2 = (sqrt(u) - 1)^2 without the cancellation near 1.
+    static double f(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == inf) return inf;
+        double q = (u - 1.0) / (std::sqrt(u) + 1.0);
+        return q * q;
+    }
+    static double df(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return -inf;
+        if (u == inf) return 1.0;
+        return (u - 1.0) / (u + std::sqrt(u));
+    }
+    static double d2f(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return inf;
+        return 0.5 * std::pow(u, -1.5);
+    }
+    static double f_logu(double r) {
+        double e = std::expm1(0.5 * r);
+        return e * e;
+    }
+    static double df_logu(double r) { return -std::expm1(-0.5 * r); }
+    // log f'' = -log 2 - 3r/2
+    static double log_d2f_logu(double r) { return -(std::fma(1.5, r, LN2_HI) + LN2_LO); }
+    static double conj(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 1.0) return inf;
+        if (t == -inf) return -1.0;
+        return t / (1.0 - t);
+    }
+    static double inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 1.0) return inf;
+        double w = 1.0 - t;
+        return 1.0 / w / w;
+    }
+    static double activation(double v) { return -std::expm1(-v); }
+};
+
+}  // namespace fdv

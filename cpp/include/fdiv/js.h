@@ -1,0 +1,257 @@
+// Jensen-Shannon (MATH.md §3.7), weighted Jensen-Shannon (§3.8) and the f-GAN "GAN"
+// divergence (§3.9).  Conventions of docs/kernels.md.
+// Accuracy contract (double): <= 4 ulp, except near an interior zero of log f'' and of the
+// activation, where the error is bounded in absolute terms (about 1e-16).
+#pragma once
+
+#include "special.h"
+
+namespace fdv {
+
+struct js {
+    // f(u) = -1/2 [u L((1-u)/(2u)) + L((u-1)/2)], L = log1pmx; both L <= 0 (MATH.md §3.7).
+    // For u < 1e-300, (1-u)/(2u) overflows; then u L(y) = u (log1p(u) - log(2u)) - (1-u)/2.
+    static double f(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return 0.5 * LN2_HI + 0.5 * LN2_LO;
+        if (u == inf) return inf;
+        double a;
+        if (u < 1e-300) {
+            a = u * (std::log1p(u) - std::log(2.0 * u)) - 0.5 * (1.0 - u);
+        } else {
+            a = u * log1pmx((1.0 - u) / (2.0 * u));
+        }
+        return -0.5 * (a + log1pmx(0.5 * (u - 1.0)));
+    }
+    // f'(u) = 1/2 log(2u/(1+u)); for u < 1/3 the two logs share a sign.
+    static double df(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return -inf;
+        if (u == inf) return 0.5 * LN2_HI + 0.5 * LN2_LO;
+        if (u < 1.0 / 3.0) return 0.5 * (std::log(2.0 * u) - std::log1p(u));
+        return -0.5 * std::log1p((1.0 - u) / (2.0 * u));
+    }
+    static double d2f(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return inf;
+        return (0.5 / u) / (1.0 + u);
+    }
+    // f(e^r) = -1/2 [e^r L(expm1(-r)/2) + L(expm1(r)/2)].  For r < -30, expm1(-r)/2 may
+    // overflow: e^r L(y) = e^r (log1p(e^r) - r - log 2) + expm1(r)/2.  For r > 700 factor
+    // out e^r: f = 1/2 e^r (1 + e^-r) (log 2 - log1p(e^-r)).
+    static double f_logu(double r) {
+        if (is_nan(r)) return nan;
+        if (r == -inf) return 0.5 * LN2_HI + 0.5 * LN2_LO;
+        if (r > 700.0) {
+            double em = std::exp(-r);
+            double b = 0.5 * (1.0 + em) * ((LN2_HI - std::log1p(em)) + LN2_LO);
+            return exp_mul(r, b);
+        }
+        double er = std::exp(r);
+        double a;
+        if (r < -30.0) {
+            a = er * ((std::log1p(er) - r) - LN2_HI) + 0.5 * std::expm1(r);
+        } else {
+            a = er * log1pmx(0.5 * std::expm1(-r));
+        }
+        return -0.5 * (a + log1pmx(0.5 * std::expm1(r)));
+    }
+    // f'(e^r) = -1/2 log1p(expm1(-r)/2) = 1/2 (log 2 - softplus(-r)); this is also g_f.
+    static double df_logu(double r) {
+        if (is_nan(r)) return nan;
+        if (r < -30.0) return 0.5 * (((r + LN2_HI) + LN2_LO) - std::log1p(std::exp(r)));
+        return -0.5 * std::log1p(0.5 * std::expm1(-r));
+    }
+    // log f'' = -log 2 - r - softplus(r)
+    static double log_d2f_logu(double r) {
+        if (is_nan(r)) return nan;
+        if (r > 0.0) return -((2.0 * r + LN2_HI) + (std::log1p(std::exp(-r)) + LN2_LO));
+        return -((r + LN2_HI) + (std::log1p(std::exp(r)) + LN2_LO));
+    }
+    // f*(t) = -1/2 log(2 - e^{2t}) on t < log(2)/2.  With a = log 2 - 2t (exact from
+    // LN2_HI + LN2_LO): near the boundary (a < 0.2) f* = -1/2 (log 2 + log1mexp(a));
+    // elsewhere f* = -1/2 log1p(-expm1(2t)), which keeps its digits near t = 0.
+    static double conj(double t) {
+        if (is_nan(t)) return nan;
+        double a = (LN2_HI - 2.0 * t) + LN2_LO;
+        if (!(a > 0.0)) return inf;
+        if (a < 0.2) return -0.5 * ((LN2_HI + log1mexp(a)) + LN2_LO);
+        return -0.5 * std::log1p(-std::expm1(2.0 * t));
+    }
+    // (f')^-1(t) = 1/expm1(a)
+    static double inv_df(double t) {
+        if (is_nan(t)) return nan;
+        double a = (LN2_HI - 2.0 * t) + LN2_LO;
+        if (!(a > 0.0)) return inf;
+        return 1.0 / std::expm1(a);
+    }
+    static double activation(double v) { return df_logu(v); }
+};
+
+// js_weighted(pi), 0 < pi < 1; m = pi u + 1 - pi.  Any other pi gives NaN.
+struct js_weighted {
+    static bool bad(double pi) { return !(pi > 0.0 && pi < 1.0); }
+    // -pi log pi as a double-double (hi, lo): the boundary of dom f* and f'(inf).
+    static void boundary(double pi, double& hi, double& lo) {
+        double lp = std::log(pi);
+        hi = -pi * lp;
+        lo = std::fma(-pi, lp, -hi);
+    }
+    static double f0(double pi) { return -(1.0 - pi) * std::log1p(-pi); }
+    // f = -pi u L((1-pi)(1-u)/u) - (1-pi) L(pi (u-1))   (MATH.md §3.8, no cancellation)
+    static double f(double u, double pi) {
+        if (!(u >= 0.0) || bad(pi)) return nan;
+        if (u == 0.0) return f0(pi);
+        if (u == inf) return inf;
+        double q = 1.0 - pi;
+        double a;
+        if (u < 1e-300) {
+            double m = std::fma(pi, u, q);
+            a = u * (std::log(m) - std::log(u)) - q * (1.0 - u);
+        } else {
+            a = u * log1pmx(q * (1.0 - u) / u);
+        }
+        return -pi * a - q * log1pmx(pi * (u - 1.0));
+    }
+    // f' = pi log(u/m) = -pi log1p((1-pi)(1-u)/u)
+    static double df(double u, double pi) {
+        if (!(u >= 0.0) || bad(pi)) return nan;
+        if (u == 0.0) return -inf;
+        if (u == inf) {
+            double hi, lo;
+            boundary(pi, hi, lo);
+            return hi + lo;
+        }
+        double q = 1.0 - pi;
+        double m = std::fma(pi, u, q);
+        if (m > 5.0 * u) return pi * std::log(u / m);
+        return -pi * std::log1p(q * (1.0 - u) / u);
+    }
+    static double d2f(double u, double pi) {
+        if (!(u >= 0.0) || bad(pi)) return nan;
+        if (u == 0.0) return inf;
+        double m = std::fma(pi, u, 1.0 - pi);
+        return (pi * (1.0 - pi) / u) / m;
+    }
+    static double f_logu(double r, double pi) {
+        if (is_nan(r) || bad(pi)) return nan;
+        double q = 1.0 - pi;
+        if (r == -inf) return f0(pi);
+        if (r > 40.0) {
+            // f = e^r [-pi L(q expm1(-r)) - q e^-r L(pi expm1(r))], with
+            // e^-r L(pi expm1(r)) = e^-r log(m) - pi (1 - e^-r), log m = r + log pi + log1p(q e^-r/pi).
+            double em = std::exp(-r);
+            double logm = r + std::log(pi) + std::log1p(q * em / pi);
+            double b = -pi * log1pmx(q * std::expm1(-r)) - q * (em * logm - pi * (1.0 - em));
+            return exp_mul(r, b);
+        }
+        double er = std::exp(r);
+        double a;
+        if (r < -30.0) {
+            double logm = std::log1p(pi * std::expm1(r));
+            a = er * (logm - r) - q * (1.0 - er);
+        } else {
+            a = er * log1pmx(q * std::expm1(-r));
+        }
+        return -pi * a - q * log1pmx(pi * std::expm1(r));
+    }
+    static double df_logu(double r, double pi) {
+        if (is_nan(r) || bad(pi)) return nan;
+        if (r < -30.0) return pi * (r - std::log1p(pi * std::expm1(r)));
+        return -pi * std::log1p((1.0 - pi) * std::expm1(-r));
+    }
+    // log f'' = log pi - r - softplus(r + log(pi/(1-pi)))
+    static double log_d2f_logu(double r, double pi) {
+        if (is_nan(r) || bad(pi)) return nan;
+        return std::log(pi) - r - softplus(r + std::log(pi / (1.0 - pi)));
+    }
+    // f*(t) = (1-pi) log((1-pi)/(1 - pi e^{t/pi})) on t < -pi log pi.  a = -pi log pi - t.
+    // Near the boundary (a/pi < 0.2): (1-pi)[log(1-pi) - log1mexp(a/pi)]; elsewhere
+    // -(1-pi) log1p(-pi expm1(t/pi)/(1-pi)), which keeps its digits near t = 0.
+    static double conj(double t, double pi) {
+        if (is_nan(t) || bad(pi)) return nan;
+        double hi, lo;
+        boundary(pi, hi, lo);
+        double a = (hi - t) + lo;
+        if (!(a > 0.0)) return inf;
+        double q = 1.0 - pi;
+        if (a / pi < 0.2) return q * (std::log1p(-pi) - log1mexp(a / pi));
+        return -q * std::log1p(-pi * std::expm1(t / pi) / q);
+    }
+    static double inv_df(double t, double pi) {
+        if (is_nan(t) || bad(pi)) return nan;
+        double hi, lo;
+        boundary(pi, hi, lo);
+        double a = (hi - t) + lo;
+        if (!(a > 0.0)) return inf;
+        return ((1.0 - pi) / pi) / std::expm1(a / pi);
+    }
+    // f-GAN: g_f(v) = -pi log pi - softplus(-v)
+    static double activation(double v, double pi) {
+        if (is_nan(v) || bad(pi)) return nan;
+        double hi, lo;
+        boundary(pi, hi, lo);
+        return (hi - softplus(-v)) + lo;
+    }
+};
+
+// gan: f(u) = u log u - (1+u) log(1+u), f(1) = -log 4 (kept as in f-GAN, MATH.md §2).
+struct gan {
+    // u log1p(1/u), written u (log1p(u) - log u) for u < 1 so that 1/u cannot overflow.
+    static double u_log1p_inv(double u) {
+        if (u < 1.0) return u * (std::log1p(u) - std::log(u));
+        return u * std::log1p(1.0 / u);
+    }
+    static double f(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return 0.0;
+        if (u == inf) return -inf;
+        return -u_log1p_inv(u) - std::log1p(u);
+    }
+    static double df(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return -inf;
+        if (u < 1.0) return std::log(u) - std::log1p(u);
+        return -std::log1p(1.0 / u);
+    }
+    static double d2f(double u) {
+        if (!(u >= 0.0)) return nan;
+        if (u == 0.0) return inf;
+        return (1.0 / u) / (1.0 + u);
+    }
+    // f(e^r) = -e^r softplus(-r) - softplus(r); for r > 0, e^r softplus(-r) = log1p(x)/x
+    // with x = e^-r (no inf * 0).
+    static double f_logu(double r) {
+        if (is_nan(r)) return nan;
+        if (r == -inf) return 0.0;
+        double a;
+        if (r > 0.0) {
+            double x = std::exp(-r);
+            a = x == 0.0 ? 1.0 : std::log1p(x) / x;
+        } else {
+            a = std::exp(r) * softplus(-r);
+        }
+        return -a - softplus(r);
+    }
+    static double df_logu(double r) { return -softplus(-r); }
+    // log f'' = -r - softplus(r)
+    static double log_d2f_logu(double r) {
+        if (is_nan(r)) return nan;
+        if (r > 0.0) return -(2.0 * r + std::log1p(std::exp(-r)));
+        return -(r + std::log1p(std::exp(r)));
+    }
+    // f*(t) = -log(1 - e^t) = -log1mexp(-t) on t < 0
+    static double conj(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 0.0) return inf;
+        return -log1mexp(-t);
+    }
+    static double inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 0.0) return inf;
+        return 1.0 / std::expm1(-t);
+    }
+    static double activation(double v) { return df_logu(v); }
+};
+
+}  // namespace fdv

@@ -1,0 +1,121 @@
+// Scalar helpers with stated edge conventions (MATH.md §1).
+//
+// Accuracy (double): each helper below is within 1.5 ulp of the exact value on its stated
+// range, except log1pmx (<= 2 ulp) and the error-free transformations, which are exact.
+#pragma once
+
+#include "config.h"
+
+namespace fdv {
+
+// log 2 = LN2_HI + LN2_LO to about 2^-107: the distance to a log 2 boundary is formed
+// without rounding error (MATH.md §1).
+constexpr double LN2_HI = 0x1.62e42fefa39efp-1;
+constexpr double LN2_LO = 2.3190468138462996e-17;
+// e = E_HI + E_LO.
+constexpr double E_HI = 0x1.5bf0a8b145769p+1;
+constexpr double E_LO = 1.4456468917292502e-16;
+// exp(700), rounded: scales e^r for r > 700 without a spurious overflow.
+constexpr double EXP700 = 0x1.d945df4f8ec8ep+1009;
+
+FDIV_INLINE bool is_nan(double x) { return x != x; }
+
+// TwoSum (Knuth): s + e == a + b exactly.
+FDIV_INLINE void two_sum(double a, double b, double& s, double& e) {
+    s = a + b;
+    double bb = s - a;
+    e = (a - (s - bb)) + (b - bb);
+}
+
+// TwoProd: p + e == a * b exactly (barring over/underflow).
+FDIV_INLINE void two_prod(double a, double b, double& p, double& e) {
+    p = a * b;
+    e = std::fma(a, b, -p);
+}
+
+// exp(hi + lo) for |lo| <= ulp(hi): exp(hi) (1 + lo).  exp(x) magnifies an absolute error
+// in x into the same relative error, so an argument like t - 1 or alpha * r that was
+// rounded (error up to ulp(700)/2 = 5.7e-14) must carry its rounding error in lo.
+FDIV_INLINE double exp_dd(double hi, double lo) {
+    double e = std::exp(hi);
+    if (!(std::fabs(hi) < 708.0)) return e;
+    return std::fma(e, lo, e);
+}
+
+// expm1(hi + lo) for |lo| <= ulp(hi): expm1(hi) + exp(hi) lo.
+FDIV_INLINE double expm1_dd(double hi, double lo) {
+    double em = std::expm1(hi);
+    if (!(std::fabs(hi) < 708.0)) return em;
+    return em + (em + 1.0) * lo;
+}
+
+// e^r * x without a spurious overflow for r in (700, 1400]: the exact value may be finite
+// although e^r alone is not.
+FDIV_INLINE double exp_mul(double r, double x) {
+    if (r <= 700.0) return std::exp(r) * x;
+    return (std::exp(r - 700.0) * x) * EXP700;
+}
+
+// softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|); +inf -> +inf, -inf -> 0.
+FDIV_INLINE double softplus(double x) {
+    if (x > 0.0) return x + std::log1p(std::exp(-x));
+    return std::log1p(std::exp(x));
+}
+
+// log sigma(x) = -softplus(-x).
+FDIV_INLINE double log_sigmoid(double x) { return -softplus(-x); }
+
+// sigma(x) = 1 / (1 + e^-x), branch on the sign so that e^-x never overflows.
+FDIV_INLINE double sigmoid(double x) {
+    if (x >= 0.0) return 1.0 / (1.0 + std::exp(-x));
+    double e = std::exp(x);
+    return e / (1.0 + e);
+}
+
+// log1mexp(a) = log(1 - e^-a), a > 0 (Maechler 2012): log(-expm1(-a)) for a <= log 2, where
+// 1 - e^-a is small and expm1 keeps its digits; log1p(-e^-a) above.  a = 0 -> -inf.
+FDIV_INLINE double log1mexp(double a) {
+    if (a <= LN2_HI) return std::log(-std::expm1(-a));
+    return std::log1p(-std::exp(-a));
+}
+
+// L(y) = log1p(y) - y (Boost.Math log1pmx), y > -1.
+// Near 0 both terms agree to leading order and their difference (-y^2/2) loses every digit,
+// so for -0.8 < y < 2 write log1p(y) = 2 atanh(z), z = y / (2 + y):
+//   L(y) = -y^2/(2 + y) + 2 (z^3/3 + z^5/5 + ...),      |z| <= 2/3,
+// where the leading term carries the sign and the series is a small correction.
+// Outside that band log1p(y) - y loses at most 2 bits.  L(-1) = -inf, L(+inf) = -inf.
+FDIV_INLINE double log1pmx(double y) {
+    if (y > -0.8 && y < 2.0) {
+        double z = y / (2.0 + y);
+        double z2 = z * z;
+        double term = z * z2;
+        double sum = 0.0;
+        for (int k = 3; k < 200; k += 2) {
+            double add = term / k;
+            sum += add;
+            if (std::fabs(add) <= 1e-17 * std::fabs(sum)) break;
+            term *= z2;
+        }
+        return -y * y / (2.0 + y) + 2.0 * sum;
+    }
+    if (y == -1.0) return -inf;
+    if (y == inf) return -inf;
+    return std::log1p(y) - y;
+}
+
+// exprel-like quotient (e^{x L} - 1) / x given L = log u and u, for an exponent x = xh + xl
+// carried as a double-double.  |x L| < 1/2: expm1 of the small product; otherwise pow(u, x),
+// which is exact in u (exp(x log u) would magnify the rounding of log u by |x log u|).
+FDIV_INLINE double powm1_over(double u, double L, double xh, double xl) {
+    double p = xh * L;
+    if (std::fabs(p) < 0.5) {
+        double lo = std::fma(xh, L, -p) + xl * L;
+        return expm1_dd(p, lo) / (xh + xl);
+    }
+    double pw = std::pow(u, xh);
+    pw = std::fma(pw, xl * L, pw);
+    return (pw - 1.0) / (xh + xl);
+}
+
+}  // namespace fdv

@@ -1,0 +1,60 @@
+"""fdiv: f-divergences D_f(P||Q) = E_Q[f(p/q)] as exact, fast NumPy ufuncs.
+
+>>> import fdiv, numpy as np
+>>> fdiv.kl.f(2.0), fdiv.alpha(0.5).conj(1.0), fdiv.js.tail_weights
+"""
+
+from . import ufuncs
+from ._api import (
+    ConjDomain,
+    Divergence,
+    alpha,
+    discrete,
+    get,
+    js_weighted,
+    names,
+)
+from ._api import _FIXED as _fixed
+from ._core import get_num_threads, set_num_threads
+
+__version__ = "0.1.0"
+
+kl = _fixed["kl"]
+reverse_kl = _fixed["reverse_kl"]
+pearson = _fixed["pearson"]
+neyman = _fixed["neyman"]
+squared_hellinger = _fixed["squared_hellinger"]
+jeffreys = _fixed["jeffreys"]
+js = _fixed["js"]
+gan = _fixed["gan"]
+total_variation = _fixed["total_variation"]
+triangular = _fixed["triangular"]
+le_cam = _fixed["le_cam"]
+softened_reverse_kl = _fixed["softened_reverse_kl"]
+softened_kl = _fixed["softened_kl"]
+
+__all__ = [
+    "ConjDomain",
+    "Divergence",
+    "alpha",
+    "discrete",
+    "gan",
+    "get",
+    "get_num_threads",
+    "jeffreys",
+    "js",
+    "js_weighted",
+    "kl",
+    "le_cam",
+    "names",
+    "neyman",
+    "pearson",
+    "reverse_kl",
+    "set_num_threads",
+    "softened_kl",
+    "softened_reverse_kl",
+    "squared_hellinger",
+    "total_variation",
+    "triangular",
+    "ufuncs",
+]
