@@ -250,7 +250,7 @@ class Divergence:
     @property
     def df_inf(self) -> Any:
         """f'(inf) = lim f(u)/u: the price of P-mass where Q has none."""
-        return _scalar_or_array(self.df(math.inf))
+        return _scalar_or_array(self.df(math.inf)) + 0.0  # f'(inf) = -0.0 reads as 0
 
     @property
     def conj_domain(self) -> ConjDomain:
