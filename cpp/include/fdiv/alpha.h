@@ -36,7 +36,8 @@ struct alpha {
             s = std::fma(a, s, 1.0);
             double add = s * pw;
             sum += add;
-            if (std::fabs(add) <= 1e-17 * std::fabs(sum)) break;
+            // S_n may vanish (a = -1), so bound the tail by |pw| (1 + |S_n|), not by `add`.
+            if (std::fabs(pw) * (1.0 + std::fabs(s)) <= 1e-17 * std::fabs(sum)) break;
         }
         return sum;
     }

@@ -38,14 +38,14 @@ FDIV_INLINE void two_prod(double a, double b, double& p, double& e) {
 // rounded (error up to ulp(700)/2 = 5.7e-14) must carry its rounding error in lo.
 FDIV_INLINE double exp_dd(double hi, double lo) {
     double e = std::exp(hi);
-    if (!(std::fabs(hi) < 708.0)) return e;
+    if (!(e > 0.0 && e < inf)) return e;
     return std::fma(e, lo, e);
 }
 
 // expm1(hi + lo) for |lo| <= ulp(hi): expm1(hi) + exp(hi) lo.
 FDIV_INLINE double expm1_dd(double hi, double lo) {
     double em = std::expm1(hi);
-    if (!(std::fabs(hi) < 708.0)) return em;
+    if (!(std::fabs(em) < inf)) return em;
     return em + (em + 1.0) * lo;
 }
 
@@ -114,7 +114,7 @@ FDIV_INLINE double powm1_over(double u, double L, double xh, double xl) {
         return expm1_dd(p, lo) / (xh + xl);
     }
     double pw = std::pow(u, xh);
-    pw = std::fma(pw, xl * L, pw);
+    if (pw < inf) pw = std::fma(pw, xl * L, pw);
     return (pw - 1.0) / (xh + xl);
 }
 
