@@ -124,7 +124,8 @@ struct js_weighted {
         }
         double q = 1.0 - pi;
         double m = std::fma(pi, u, q);
-        if (m > 5.0 * u) return pi * std::log(u / m);
+        // u/m would lose digits for subnormal u: subtract the logs (|log(u/m)| > 1.6 here).
+        if (m > 5.0 * u) return pi * (std::log(u) - std::log(m));
         return -pi * std::log1p(q * (1.0 - u) / u);
     }
     static double d2f(double u, double pi) {
@@ -137,6 +138,7 @@ struct js_weighted {
         if (is_nan(r) || bad(pi)) return nan;
         double q = 1.0 - pi;
         if (r == -inf) return f0(pi);
+        if (r == inf) return inf;
         if (r > 40.0) {
             // f = e^r [-pi L(q expm1(-r)) - q e^-r L(pi expm1(r))], with
             // e^-r L(pi expm1(r)) = e^-r log(m) - pi (1 - e^-r), log m = r + log pi + log1p(q e^-r/pi).
@@ -165,9 +167,10 @@ struct js_weighted {
         if (is_nan(r) || bad(pi)) return nan;
         return std::log(pi) - r - softplus(r + std::log(pi / (1.0 - pi)));
     }
-    // f*(t) = (1-pi) log((1-pi)/(1 - pi e^{t/pi})) on t < -pi log pi.  a = -pi log pi - t.
-    // Near the boundary (a/pi < 0.2): (1-pi)[log(1-pi) - log1mexp(a/pi)]; elsewhere
-    // -(1-pi) log1p(-pi expm1(t/pi)/(1-pi)), which keeps its digits near t = 0.
+    // f*(t) = -(1-pi) log z, z = (1 - pi e^{t/pi})/(1-pi) = 1 + x, x = -pi expm1(t/pi)/(1-pi),
+    // on t < -pi log pi.  With a = -pi log pi - t (from the double-double boundary),
+    // pi e^{t/pi} = e^{-a/pi}, so z = -expm1(-a/pi)/(1-pi) keeps its digits near the
+    // boundary (z -> 0), while log1p(x) keeps them near t = 0 (z -> 1).
     static double conj(double t, double pi) {
         if (is_nan(t) || bad(pi)) return nan;
         double hi, lo;
@@ -175,8 +178,9 @@ struct js_weighted {
         double a = (hi - t) + lo;
         if (!(a > 0.0)) return inf;
         double q = 1.0 - pi;
-        if (a / pi < 0.2) return q * (std::log1p(-pi) - log1mexp(a / pi));
-        return -q * std::log1p(-pi * std::expm1(t / pi) / q);
+        double x = -pi * std::expm1(t / pi) / q;
+        if (x < -0.5) return -q * std::log(-std::expm1(-a / pi) / q);
+        return -q * std::log1p(x);
     }
     static double inv_df(double t, double pi) {
         if (is_nan(t) || bad(pi)) return nan;
