@@ -152,6 +152,8 @@ const char* method_doc(const std::string& method) {
     if (method == "conj") return "f*(t) = sup_{u >= 0} (u t - f(u)); +inf outside dom f*";
     if (method == "inv_df") return "(f')^-1(t), the maximiser of u t - f(u) over u >= 0";
     if (method == "activation") return "g_f(v), the f-GAN output activation R -> dom f*";
+    if (method == "ratio_activation")
+        return "g_ratio(v) = f'(e^v), kept inside dom f* where f'(e^v) rounds onto its boundary";
     return "";
 }
 
@@ -177,7 +179,8 @@ void register_ufuncs(py::module_& m) {
     MAC(id, log_d2f_logu)         \
     MAC(id, conj)                 \
     MAC(id, inv_df)               \
-    MAC(id, activation)
+    MAC(id, activation)           \
+    MAC(id, ratio_activation)
 #define FDIV_REG1(id, dual)                                                              \
     FDIV_EACH_METHOD(FDIV_M1, id)                                                        \
     add<Loops2<&fdv::perspective1<fdv::id, fdv::dual>::eval>>(                           \

@@ -103,6 +103,7 @@ class Divergence:
                 "conj",
                 "inv_df",
                 "activation",
+                "ratio_activation",
                 "perspective",
             )
         }
@@ -193,8 +194,12 @@ class Divergence:
         return self._call("activation", v, "v", out, kwargs)
 
     def ratio_activation(self, v, out=None, **kwargs):
-        """Ratio activation g_ratio(v) = f'(e^v): at the optimum v = log(p/q)."""
-        return self._call("df_logu", v, "v", out, kwargs)
+        """Ratio activation g_ratio(v) = f'(e^v): at the optimum v = log(p/q).
+
+        Equal to ``df_logu`` except where f'(e^v) rounds onto an open boundary of dom f*
+        (e.g. squared_hellinger at v > 75): there it is the largest double inside.
+        """
+        return self._call("ratio_activation", v, "v", out, kwargs)
 
     def perspective(self, p, q, out=None, **kwargs):
         """q f(p/q), with 0 f(0/0) = 0, q = 0 < p: p f'(inf), p = 0 < q: q f(0+)."""

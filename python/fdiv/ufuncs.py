@@ -19,6 +19,7 @@ METHODS = (
     "conj",
     "inv_df",
     "activation",
+    "ratio_activation",
     "perspective",
 )
 

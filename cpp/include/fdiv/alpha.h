@@ -54,14 +54,15 @@ struct alpha {
         double res;
         if (a >= 0.5) {
             double t = powm1_over(u, L, bh, bl);
-            res = (u * t - (u - 1.0)) / a;
+            // u t - (u - 1) = u (t - 1) + 1: the second form cannot overflow at u = DBL_MAX
+            res = (u > 1.0 ? u * (t - 1.0) + 1.0 : u * t - (u - 1.0)) / a;
         } else {
             double e = powm1_over(u, L, a, 0.0);
             res = ((u - 1.0) - e) / (1.0 - a);
         }
-        if (std::fabs(res) == inf) {
+        if (std::fabs(res) == inf && (a > 1.0 || a < 0.0)) {
             // Only u^a overflowed (a > 1, u large or a < 0, u small); the other terms are
-            // below its rounding.
+            // below its rounding.  (For 0 < a < 1, f ~ u/(1-a) > u and the inf is exact.)
             return pow_div(u, a, a * (a - 1.0));
         }
         return res;
@@ -174,10 +175,10 @@ struct alpha {
         two_prod(bh, t, ph, pl);
         pl += bl * t;  // b t = ph + pl
         base b;
-        double se;
-        two_sum(1.0, ph, b.sh, se);
-        b.sl = se + pl;
-        b.ls = std::log1p(ph) + pl / (1.0 + ph);
+        double sh, se;
+        two_sum(1.0, ph, sh, se);
+        two_sum(sh, se + pl, b.sh, b.sl);  // renormalised: sign and size of s are b.sh's
+        b.ls = std::fabs(ph) < 0.5 ? std::log1p(ph) + pl / (1.0 + ph) : std::log(b.sh) + b.sl / b.sh;
         return b;
     }
     // s^(qh + ql), s = sh + sl > 0, without magnifying the rounding of log s.
@@ -241,11 +242,39 @@ struct alpha {
         return pow_base(s, kh, kl);
     }
 
-    // f-GAN: g_f(v) = 1/(1-a) - softplus(-v) for a < 1, v for a > 1.
+    // t lies in dom f* (s = 1 + (a-1) t > 0, or >= 0 for a < 0, where the end point belongs).
+    static bool in_dom(double t, double a) {
+        if (a > 1.0) return true;
+        double bh, bl;
+        two_sum(a, -1.0, bh, bl);
+        base s = make_base(t, bh, bl);
+        if (a < 0.0) return s.sh > 0.0 || (s.sh == 0.0 && s.sl >= 0.0);
+        return s.sh > 0.0 || (s.sh == 0.0 && s.sl > 0.0);
+    }
+    // f-GAN: g_f(v) = 1/(1-a) - softplus(-v) for a < 1, v for a > 1; kept inside dom f*
+    // where 1/(1-a) rounds past the boundary.  Long double absorbs the cancellation at the
+    // zero of g_f (which depends on a).
     static double activation(double v, double a) {
         if (is_nan(v) || bad(a)) return nan;
-        if (a > 1.0) return v;
-        return 1.0 / (1.0 - a) - softplus(-v);
+        if (a > 1.0 || v == -inf) return v;
+        // c = 1/(1-a) as a double-double (1 - a is exact for a in [-1, 1/2]... and rounded
+        // otherwise: its error is carried by TwoSum), softplus in long double split in two.
+        double oh, ol;
+        two_sum(1.0, -a, oh, ol);
+        double ch = 1.0 / oh;
+        double cl = (std::fma(-ch, oh, 1.0) - ch * ol) / oh;
+        using ld = long double;
+        ld x = -ld(v);
+        ld sp = x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+        double sh = static_cast<double>(sp);
+        double sl = static_cast<double>(sp - ld(sh));
+        double t = (ch - sh) + (cl - sl);
+        return step_inside(t, [a](double s) { return in_dom(s, a); });
+    }
+    static double ratio_activation(double v, double a) {
+        if (is_nan(v) || bad(a)) return nan;
+        if (a > 1.0) return df_logu(v, a);
+        return step_inside(df_logu(v, a), [a](double t) { return in_dom(t, a); });
     }
 };
 

@@ -40,4 +40,5 @@
     X(log_d2f_logu)     \
     X(conj)             \
     X(inv_df)           \
-    X(activation)
+    X(activation)       \
+    X(ratio_activation)

@@ -42,6 +42,7 @@ struct pearson {
         return std::fma(0.5, t, 1.0);
     }
     static double activation(double v) { return v; }
+    static double ratio_activation(double v) { return df_logu(v); }
 };
 
 struct neyman {
@@ -86,6 +87,7 @@ struct neyman {
         return 1.0 / std::sqrt(1.0 - t);
     }
     static double activation(double v) { return -std::expm1(-v); }
+    static double ratio_activation(double v) { return df_logu(v); }
 };
 
 struct squared_hellinger {
@@ -93,6 +95,7 @@ struct squared_hellinger {
     static double f(double u) {
         if (!(u >= 0.0)) return nan;
         if (u == inf) return inf;
+        if (u > 1e300) return (u - 2.0 * std::sqrt(u)) + 1.0;  // q * q would overflow
         double q = (u - 1.0) / (std::sqrt(u) + 1.0);
         return q * q;
     }
@@ -126,7 +129,13 @@ struct squared_hellinger {
         double w = 1.0 - t;
         return 1.0 / w / w;
     }
-    static double activation(double v) { return -std::expm1(-v); }
+    // 1 - e^-v rounds to the open boundary 1 for v > 37.
+    static double activation(double v) {
+        return step_inside(-std::expm1(-v), [](double t) { return t < 1.0; });
+    }
+    static double ratio_activation(double v) {
+        return step_inside(df_logu(v), [](double t) { return t < 1.0; });
+    }
 };
 
 }  // namespace fdv

@@ -4,6 +4,8 @@
 // activation, where the error is bounded in absolute terms (about 1e-16).
 #pragma once
 
+#include <quadmath.h>
+
 #include "special.h"
 
 namespace fdv {
@@ -19,7 +21,7 @@ struct js {
         if (u < 1e-300) {
             a = u * (std::log1p(u) - std::log(2.0 * u)) - 0.5 * (1.0 - u);
         } else {
-            a = u * log1pmx((1.0 - u) / (2.0 * u));
+            a = u * log1pmx(0.5 * ((1.0 - u) / u));  // 2u overflows at DBL_MAX
         }
         return -0.5 * (a + log1pmx(0.5 * (u - 1.0)));
     }
@@ -29,7 +31,7 @@ struct js {
         if (u == 0.0) return -inf;
         if (u == inf) return 0.5 * LN2_HI + 0.5 * LN2_LO;
         if (u < 1.0 / 3.0) return 0.5 * (std::log(2.0 * u) - std::log1p(u));
-        return -0.5 * std::log1p((1.0 - u) / (2.0 * u));
+        return -0.5 * std::log1p(0.5 * ((1.0 - u) / u));
     }
     static double d2f(double u) {
         if (!(u >= 0.0)) return nan;
@@ -62,9 +64,12 @@ struct js {
         if (r < -30.0) return 0.5 * (((r + LN2_HI) + LN2_LO) - std::log1p(std::exp(r)));
         return -0.5 * std::log1p(0.5 * std::expm1(-r));
     }
-    // log f'' = -log 2 - r - softplus(r)
+    // log f'' = -log 2 - r - softplus(r) = -log(2u(1+u)); zero at 2u(1+u) = 1.
     static double log_d2f_logu(double r) {
         if (is_nan(r)) return nan;
+        constexpr zero_point z{-0x1.014b1f88a9096p+0, -2.3695131076229218e-17, 0x1.126145e9ecd56p-2};
+        double d = z.d(r);
+        if (std::fabs(d) < 1.0) return -(d + zero_point::log1p_ratio(d, z.sigma));
         if (r > 0.0) return -((2.0 * r + LN2_HI) + (std::log1p(std::exp(-r)) + LN2_LO));
         return -((r + LN2_HI) + (std::log1p(std::exp(r)) + LN2_LO));
     }
@@ -78,24 +83,40 @@ struct js {
         if (a < 0.2) return -0.5 * ((LN2_HI + log1mexp(a)) + LN2_LO);
         return -0.5 * std::log1p(-std::expm1(2.0 * t));
     }
-    // (f')^-1(t) = 1/expm1(a)
+    // (f')^-1(t) = e^{2t}/(2 - e^{2t}) for t < 0 (a = log 2 - 2t is rounded there and
+    // expm1(a) would magnify it), 1/expm1(a) near the boundary.
     static double inv_df(double t) {
         if (is_nan(t)) return nan;
+        if (t < 0.0) {
+            double e = std::exp(2.0 * t);
+            return e / (2.0 - e);
+        }
         double a = (LN2_HI - 2.0 * t) + LN2_LO;
         if (!(a > 0.0)) return inf;
         return 1.0 / std::expm1(a);
     }
     static double activation(double v) { return df_logu(v); }
+    static double ratio_activation(double v) { return df_logu(v); }
 };
 
 // js_weighted(pi), 0 < pi < 1; m = pi u + 1 - pi.  Any other pi gives NaN.
 struct js_weighted {
     static bool bad(double pi) { return !(pi > 0.0 && pi < 1.0); }
-    // -pi log pi as a double-double (hi, lo): the boundary of dom f* and f'(inf).
+    // -pi log pi as a double-double (hi, lo): the boundary of dom f* and f'(inf).  A t at
+    // distance delta from it needs the boundary to about delta * 2^-53 absolute (MATH.md §1:
+    // 1e-8 from it, 1e-24), beyond long double: it is formed in binary128 (libquadmath),
+    // once per parameter value (the last one is cached per thread, as arrays usually share it).
     static void boundary(double pi, double& hi, double& lo) {
-        double lp = std::log(pi);
-        hi = -pi * lp;
-        lo = std::fma(-pi, lp, -hi);
+        thread_local double last_pi = nan, last_hi = nan, last_lo = nan;
+        if (pi != last_pi) {
+            __float128 p = pi;
+            __float128 b = -p * logq(p);
+            last_hi = static_cast<double>(b);
+            last_lo = static_cast<double>(b - last_hi);
+            last_pi = pi;
+        }
+        hi = last_hi;
+        lo = last_lo;
     }
     static double f0(double pi) { return -(1.0 - pi) * std::log1p(-pi); }
     // f = -pi u L((1-pi)(1-u)/u) - (1-pi) L(pi (u-1))   (MATH.md §3.8, no cancellation)
@@ -104,14 +125,13 @@ struct js_weighted {
         if (u == 0.0) return f0(pi);
         if (u == inf) return inf;
         double q = 1.0 - pi;
-        double a;
-        if (u < 1e-300) {
+        if (u < 1e-300) {  // q (1-u)/u overflows: u L(y) = u (log m - log u) - q (1 - u)
             double m = std::fma(pi, u, q);
-            a = u * (std::log(m) - std::log(u)) - q * (1.0 - u);
-        } else {
-            a = u * log1pmx(q * (1.0 - u) / u);
+            double a = u * (std::log(m) - std::log(u)) - q * (1.0 - u);
+            return -pi * a - q * log1pmx(pi * (u - 1.0));
         }
-        return -pi * a - q * log1pmx(pi * (u - 1.0));
+        // (pi u) first: u L(y) alone overflows at u = DBL_MAX
+        return -(pi * u) * log1pmx(q * (1.0 - u) / u) - q * log1pmx(pi * (u - 1.0));
     }
     // f' = pi log(u/m) = -pi log1p((1-pi)(1-u)/u)
     static double df(double u, double pi) {
@@ -123,10 +143,12 @@ struct js_weighted {
             return hi + lo;
         }
         double q = 1.0 - pi;
+        double x = q * (1.0 - u) / u;  // u/m - 1 ... m/u - 1
+        if (std::fabs(x) < 0.5) return -pi * std::log1p(x);
         double m = std::fma(pi, u, q);
-        // u/m would lose digits for subnormal u: subtract the logs (|log(u/m)| > 1.6 here).
-        if (m > 5.0 * u) return pi * (std::log(u) - std::log(m));
-        return -pi * std::log1p(q * (1.0 - u) / u);
+        // u/m loses digits for subnormal u: subtract the logs there (|log(u/m)| > 0.4).
+        if (u < 1e-290) return pi * (std::log(u) - std::log(m));
+        return pi * std::log(u / m);
     }
     static double d2f(double u, double pi) {
         if (!(u >= 0.0) || bad(pi)) return nan;
@@ -162,10 +184,15 @@ struct js_weighted {
         if (r < -30.0) return pi * (r - std::log1p(pi * std::expm1(r)));
         return -pi * std::log1p((1.0 - pi) * std::expm1(-r));
     }
-    // log f'' = log pi - r - softplus(r + log(pi/(1-pi)))
+    // log f'' = log pi - r - softplus(r + log(pi/(1-pi))), evaluated in long double: its zero
+    // depends on pi, so the cancellation there is absorbed by 11 extra bits.
     static double log_d2f_logu(double r, double pi) {
         if (is_nan(r) || bad(pi)) return nan;
-        return std::log(pi) - r - softplus(r + std::log(pi / (1.0 - pi)));
+        if (std::fabs(r) == inf) return -r;
+        using ld = long double;
+        ld p = pi, x = ld(r) + std::log(p / (1.0L - p));
+        ld sp = x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+        return static_cast<double>(std::log(p) - ld(r) - sp);
     }
     // f*(t) = -(1-pi) log z, z = (1 - pi e^{t/pi})/(1-pi) = 1 + x, x = -pi expm1(t/pi)/(1-pi),
     // on t < -pi log pi.  With a = -pi log pi - t (from the double-double boundary),
@@ -182,20 +209,40 @@ struct js_weighted {
         if (x < -0.5) return -q * std::log(-std::expm1(-a / pi) / q);
         return -q * std::log1p(x);
     }
+    // (f')^-1(t) = ((1-pi)/pi)/expm1(a/pi) near the boundary; for t < 0 (where a/pi is large
+    // and rounded) = (1-pi) e^{t/pi}/(1 - pi e^{t/pi}), with t/pi carried as a double-double.
     static double inv_df(double t, double pi) {
         if (is_nan(t) || bad(pi)) return nan;
         double hi, lo;
         boundary(pi, hi, lo);
         double a = (hi - t) + lo;
         if (!(a > 0.0)) return inf;
+        if (a > pi) {  // pi e^{t/pi} = e^{-a/pi} < 1/e: no cancellation in 1 - pi e^{t/pi}
+            double qh = t / pi;
+            double ql = std::fma(-qh, pi, t) / pi;
+            double e = exp_dd(qh, ql);
+            return (1.0 - pi) * e / (1.0 - pi * e);
+        }
         return ((1.0 - pi) / pi) / std::expm1(a / pi);
     }
-    // f-GAN: g_f(v) = -pi log pi - softplus(-v)
+    // f-GAN: g_f(v) = -pi log pi - softplus(-v), kept below the open boundary; long double
+    // absorbs the cancellation at its zero.
     static double activation(double v, double pi) {
         if (is_nan(v) || bad(pi)) return nan;
         double hi, lo;
         boundary(pi, hi, lo);
-        return (hi - softplus(-v)) + lo;
+        using ld = long double;
+        ld x = -ld(v);
+        ld sp = x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+        ld b = -ld(pi) * std::log(ld(pi));
+        double t = static_cast<double>(b - sp);
+        return step_inside(t, [=](double s) { return (hi - s) + lo > 0.0; });
+    }
+    static double ratio_activation(double v, double pi) {
+        if (is_nan(v) || bad(pi)) return nan;
+        double hi, lo;
+        boundary(pi, hi, lo);
+        return step_inside(df_logu(v, pi), [=](double t) { return (hi - t) + lo > 0.0; });
     }
 };
 
@@ -228,6 +275,11 @@ struct gan {
     static double f_logu(double r) {
         if (is_nan(r)) return nan;
         if (r == -inf) return 0.0;
+        if (r < -700.0) {  // f ~ -e^r (1 + softplus(-r)), subnormal: one exp of the log
+            double s, e;
+            two_sum(r, std::log1p(softplus(-r)), s, e);
+            return -exp_dd(s, e);
+        }
         double a;
         if (r > 0.0) {
             double x = std::exp(-r);
@@ -238,9 +290,12 @@ struct gan {
         return -a - softplus(r);
     }
     static double df_logu(double r) { return -softplus(-r); }
-    // log f'' = -r - softplus(r)
+    // log f'' = -r - softplus(r) = -log(u(1+u)); zero at u(1+u) = 1.
     static double log_d2f_logu(double r) {
         if (is_nan(r)) return nan;
+        constexpr zero_point z{-0x1.ecc2caec5160ap-2, 2.3257817013462736e-17, 0x1.8722191a02d61p-2};
+        double d = z.d(r);
+        if (std::fabs(d) < 1.0) return -(d + zero_point::log1p_ratio(d, z.sigma));
         if (r > 0.0) return -(2.0 * r + std::log1p(std::exp(-r)));
         return -(r + std::log1p(std::exp(r)));
     }
@@ -253,9 +308,13 @@ struct gan {
     static double inv_df(double t) {
         if (is_nan(t)) return nan;
         if (t >= 0.0) return inf;
-        return 1.0 / std::expm1(-t);
+        return std::exp(t) / -std::expm1(t);  // e^t/(1 - e^t): no overflow for t << 0
     }
-    static double activation(double v) { return df_logu(v); }
+    // -softplus(-v) underflows to -0 for v > 745, onto the open boundary t = 0.
+    static double activation(double v) {
+        return step_inside(df_logu(v), [](double t) { return t < 0.0; });
+    }
+    static double ratio_activation(double v) { return activation(v); }
 };
 
 }  // namespace fdv

@@ -36,10 +36,16 @@ struct kl {
         if (u == 0.0) return inf;
         return 1.0 / u;
     }
-    // f(e^r) = r e^r; e^r overflows only where the product does (|r| >= 1).
+    // f(e^r) = r e^r; e^r overflows only where the product does (|r| >= 1).  For r < -700
+    // the result is subnormal: -exp(r + log(-r)), not a rounded subnormal e^r times r.
     static double f_logu(double r) {
         if (is_nan(r)) return nan;
         if (r == -inf) return 0.0;
+        if (r < -700.0) {
+            double s, e;
+            two_sum(r, std::log(-r), s, e);
+            return -exp_dd(s, e);
+        }
         return exp_mul(r, r);
     }
     static double df_logu(double r) { return 1.0 + r; }
@@ -53,6 +59,7 @@ struct kl {
     }
     static double inv_df(double t) { return conj(t); }
     static double activation(double v) { return v; }
+    static double ratio_activation(double v) { return df_logu(v); }
 };
 
 struct reverse_kl {
@@ -94,7 +101,11 @@ struct reverse_kl {
         if (t >= 0.0) return inf;
         return -1.0 / t;
     }
-    static double activation(double v) { return df_logu(v); }
+    // -e^-v underflows to -0 for v > 745, onto the open boundary t = 0.
+    static double activation(double v) {
+        return step_inside(df_logu(v), [](double t) { return t < 0.0; });
+    }
+    static double ratio_activation(double v) { return activation(v); }
 };
 
 struct jeffreys {
@@ -130,11 +141,14 @@ struct jeffreys {
         if (r == -inf) return -inf;
         return r - std::expm1(-r);
     }
-    // log f''(e^r) = -r + softplus(-r)
+    // log f''(e^r) = log(1 + e^r) - 2r; zero at r0 = log(golden ratio).
     static double log_d2f_logu(double r) {
         if (is_nan(r)) return nan;
         if (r == inf) return -inf;
         if (r == -inf) return inf;
+        constexpr zero_point z{0x1.ecc2caec5160ap-2, -2.3257817013462736e-17, 0x1.3c6ef372fe950p-1};
+        double d = z.d(r);
+        if (std::fabs(d) < 1.0) return zero_point::log1p_ratio(d, z.sigma) - 2.0 * d;
         if (r < 0.0) return -2.0 * r + std::log1p(std::exp(r));
         return std::log1p(std::exp(-r)) - r;
     }
@@ -154,6 +168,7 @@ struct jeffreys {
         return jeffreys_inv_df(t);
     }
     static double activation(double v) { return v; }
+    static double ratio_activation(double v) { return df_logu(v); }
 };
 
 }  // namespace fdv

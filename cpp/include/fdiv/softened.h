@@ -18,7 +18,7 @@ struct softened_reverse_kl {
     // overflow of (1 - u)/(2u), terms of one sign).
     static double lg(double u) {
         if (u < 1.0 / 3.0) return std::log1p(u) - std::log(2.0 * u);
-        return std::log1p((1.0 - u) / (2.0 * u));
+        return std::log1p(0.5 * ((1.0 - u) / u));  // 2u overflows at DBL_MAX
     }
     static double f(double u) {
         if (!(u >= 0.0)) return nan;
@@ -58,9 +58,12 @@ struct softened_reverse_kl {
         if (r == -inf) return -inf;
         return lg_r(r) - std::exp(-r);
     }
-    // log f'' = -2r - softplus(r)
+    // log f'' = -2r - softplus(r) = -log(u^2 (1+u)); zero at u^2 (1+u) = 1.
     static double log_d2f_logu(double r) {
         if (is_nan(r)) return nan;
+        constexpr zero_point z{-0x1.1ff2c7fd77084p-2, -1.4871495844636426e-17, 0x1.b87bc968e1861p-2};
+        double d = z.d(r);
+        if (std::fabs(d) < 1.0) return -(2.0 * d + zero_point::log1p_ratio(d, z.sigma));
         if (r > 0.0) return -(3.0 * r + std::log1p(std::exp(-r)));
         return -(2.0 * r + std::log1p(std::exp(r)));
     }
@@ -79,7 +82,11 @@ struct softened_reverse_kl {
         if (s == 0.0) return inf;
         return 1.0 / s;
     }
-    static double activation(double v) { return df_logu(v); }
+    // f'(e^v) -> -log 2 from below; the double nearest -log 2 (-LN2_HI) lies outside dom f*.
+    static double activation(double v) {
+        return step_inside(df_logu(v), [](double t) { return srkl_solve(t) > 0.0; });
+    }
+    static double ratio_activation(double v) { return activation(v); }
 };
 
 struct softened_kl {
@@ -132,6 +139,7 @@ struct softened_kl {
         return std::fma(2.0, exp_dd(s, e), -1.0);
     }
     static double activation(double v) { return df_logu(v); }
+    static double ratio_activation(double v) { return df_logu(v); }
 };
 
 }  // namespace fdv

@@ -118,4 +118,24 @@ FDIV_INLINE double powm1_over(double u, double L, double xh, double xl) {
     return (pw - 1.0) / (xh + xl);
 }
 
+// Near an interior zero r0 of log f''(e^r) the difference of its terms cancels.  For the
+// entries whose f'' is a product of powers of u and 1 + u, log f'' is a combination of
+// d = r - r0 (formed exactly from r0 = R0_HI + R0_LO) and
+//   log((1 + e^r)/(1 + e^r0)) = log1p(sigma(r0) expm1(d)),
+// each relatively accurate, so the value keeps its digits through the zero.
+struct zero_point {
+    double hi, lo, sigma;
+    double d(double r) const { return (r - hi) - lo; }
+    static double log1p_ratio(double d, double sigma) { return std::log1p(sigma * std::expm1(d)); }
+};
+
+// Critic activations must land inside dom f* although their exact value may round onto (or
+// past) an open boundary (1 - e^-40 rounds to 1).  step_inside moves t down by at most a few
+// ulp until `inside(t)` holds; NaN passes through.
+template <class Inside>
+FDIV_INLINE double step_inside(double t, Inside inside) {
+    for (int k = 0; k < 4 && !is_nan(t) && !inside(t); ++k) t = std::nextafter(t, -inf);
+    return t;
+}
+
 }  // namespace fdv

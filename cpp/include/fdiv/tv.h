@@ -21,7 +21,10 @@ struct total_variation {
         if (!(u >= 0.0)) return nan;
         return u == 1.0 ? inf : 0.0;
     }
-    static double f_logu(double r) { return 0.5 * std::fabs(std::expm1(r)); }
+    static double f_logu(double r) {
+        if (r > 700.0) return exp_mul(r, -0.5 * std::expm1(-r));  // the halving first
+        return 0.5 * std::fabs(std::expm1(r));
+    }
     static double df_logu(double r) {
         if (is_nan(r)) return nan;
         return r > 0.0 ? 0.5 : (r < 0.0 ? -0.5 : 0.0);
@@ -44,6 +47,7 @@ struct total_variation {
         return inf;
     }
     static double activation(double v) { return 0.5 * std::tanh(v); }
+    static double ratio_activation(double v) { return df_logu(v); }
 };
 
 // Triangular discrimination Delta = int (p-q)^2/(p+q), f(u) = (u-1)^2/(u+1).
@@ -105,6 +109,7 @@ struct triangular {
     }
     // No f-GAN entry: the ratio activation f'(e^v) is used.
     static double activation(double v) { return df_logu(v); }
+    static double ratio_activation(double v) { return df_logu(v); }
 };
 
 // Le Cam distance = Delta / 2.
@@ -112,14 +117,22 @@ struct le_cam {
     static double f(double u) { return 0.5 * triangular::f(u); }
     static double df(double u) { return 0.5 * triangular::df(u); }
     static double d2f(double u) { return 0.5 * triangular::d2f(u); }
-    static double f_logu(double r) { return 0.5 * triangular::f_logu(r); }
+    static double f_logu(double r) {
+        if (r > 700.0 && r < inf) return exp_mul(r, -0.5 * std::expm1(-r) * std::tanh(0.5 * r));
+        return 0.5 * triangular::f_logu(r);
+    }
     static double df_logu(double r) { return 0.5 * triangular::df_logu(r); }
+    // log f'' = log 4 - 3 log(1 + e^r) = -3 log((1 + e^r)/(1 + e^r0)), (1 + e^r0)^3 = 4.
     static double log_d2f_logu(double r) {
+        constexpr zero_point z{-0x1.106886a162be0p-1, 1.001436280954299e-17, 0x1.7aeba0ce51aeap-2};
+        double d = z.d(r);
+        if (std::fabs(d) < 1.0) return -3.0 * zero_point::log1p_ratio(d, z.sigma);
         return (triangular::log_d2f_logu(r) - LN2_HI) - LN2_LO;
     }
     static double conj(double t) { return 0.5 * triangular::conj(2.0 * t); }
     static double inv_df(double t) { return triangular::inv_df(2.0 * t); }
     static double activation(double v) { return df_logu(v); }
+    static double ratio_activation(double v) { return df_logu(v); }
 };
 
 }  // namespace fdv
