@@ -152,6 +152,11 @@ const char* method_doc(const std::string& method) {
     if (method == "conj") return "f*(t) = sup_{u >= 0} (u t - f(u)); +inf outside dom f*";
     if (method == "inv_df") return "(f')^-1(t), the maximiser of u t - f(u) over u >= 0";
     if (method == "activation") return "g_f(v), the f-GAN output activation R -> dom f*";
+    if (method == "log_ratio")
+        return "log (f')^-1(g_f(v)): the log density-ratio estimate of an f-GAN critic output v";
+    if (method == "log_inv_df") return "log (f')^-1(t): the log density-ratio estimate from T = t";
+    if (method == "objective_logu")
+        return "f(e^l) - e^l f'(e^l): the generator objective at the log-ratio l (MATH.md §6)";
     if (method == "ratio_activation")
         return "g_ratio(v) = f'(e^v), kept inside dom f* where f'(e^v) rounds onto its boundary";
     return "";
@@ -180,7 +185,10 @@ void register_ufuncs(py::module_& m) {
     MAC(id, conj)                 \
     MAC(id, inv_df)               \
     MAC(id, activation)           \
-    MAC(id, ratio_activation)
+    MAC(id, ratio_activation)     \
+    MAC(id, log_ratio)            \
+    MAC(id, log_inv_df)           \
+    MAC(id, objective_logu)
 #define FDIV_REG1(id, dual)                                                              \
     FDIV_EACH_METHOD(FDIV_M1, id)                                                        \
     add<Loops2<&fdv::perspective1<fdv::id, fdv::dual>::eval>>(                           \

@@ -15,6 +15,15 @@ from ._api import (
     names,
 )
 from ._api import _FIXED as _fixed
+from ._critic import (
+    CriticReport,
+    Estimate,
+    bound,
+    critic_report,
+    generator_estimate,
+    generator_loss,
+    log_ratio,
+)
 from ._core import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
@@ -35,6 +44,13 @@ softened_kl = _fixed["softened_kl"]
 
 __all__ = [
     "ConjDomain",
+    "CriticReport",
+    "Estimate",
+    "bound",
+    "critic_report",
+    "generator_estimate",
+    "generator_loss",
+    "log_ratio",
     "Divergence",
     "alpha",
     "discrete",

@@ -104,6 +104,9 @@ class Divergence:
                 "inv_df",
                 "activation",
                 "ratio_activation",
+                "log_ratio",
+                "log_inv_df",
+                "objective_logu",
                 "perspective",
             )
         }

@@ -20,6 +20,9 @@ METHODS = (
     "inv_df",
     "activation",
     "ratio_activation",
+    "log_ratio",
+    "log_inv_df",
+    "objective_logu",
     "perspective",
 )
 

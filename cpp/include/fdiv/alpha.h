@@ -271,6 +271,38 @@ struct alpha {
         double t = (ch - sh) + (cl - sl);
         return step_inside(t, [a](double s) { return in_dom(s, a); });
     }
+    // f-GAN critic: a > 1: T = v, r = (1 + (a-1) v)^{1/(a-1)}; a < 1: 1 + (a-1) T =
+    // (1-a) softplus(-v), so log r = (log(1-a) + log softplus(-v))/(a-1).
+    static double log_ratio(double v, double a) {
+        if (is_nan(v) || bad(a)) return nan;
+        if (a > 1.0) return log_inv_df(v, a);
+        return (std::log1p(-a) + log_softplus(-v)) / (a - 1.0);
+    }
+    static double log_inv_df(double t, double a) {
+        if (is_nan(t) || bad(a)) return nan;
+        if (t == inf) return inf;
+        if (t == -inf) return -inf;
+        double bh, bl;
+        two_sum(a, -1.0, bh, bl);
+        base s = make_base(t, bh, bl);
+        bool nonpos = s.sh < 0.0 || (s.sh == 0.0 && !(s.sl > 0.0));
+        if (nonpos) return a > 1.0 ? -inf : inf;
+        return s.ls / (bh + bl);
+    }
+    // f - u f' = -(u^a - 1)/a = -expm1(a l)/a, a l formed exactly (fma).
+    static double objective_logu(double l, double a) {
+        if (is_nan(l) || bad(a)) return nan;
+        if (std::fabs(l) == inf) return -std::expm1(a * l) / a;
+        double ph, pl;
+        two_prod(a, l, ph, pl);
+        if (ph > 700.0) {
+            double sh, sl;
+            two_sum(ph, -std::log(std::fabs(a)), sh, sl);
+            double v = exp_dd(sh, sl + pl);
+            return a > 0.0 ? -v : v;
+        }
+        return -expm1_dd(ph, pl) / a;
+    }
     static double ratio_activation(double v, double a) {
         if (is_nan(v) || bad(a)) return nan;
         if (a > 1.0) return df_logu(v, a);

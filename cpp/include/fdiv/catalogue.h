@@ -41,4 +41,7 @@
     X(conj)             \
     X(inv_df)           \
     X(activation)       \
-    X(ratio_activation)
+    X(ratio_activation) \
+    X(log_ratio)        \
+    X(log_inv_df)       \
+    X(objective_logu)

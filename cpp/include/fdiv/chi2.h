@@ -43,6 +43,14 @@ struct pearson {
     }
     static double activation(double v) { return v; }
     static double ratio_activation(double v) { return df_logu(v); }
+    // T = v, r = 1 + T/2 (0 for T <= -2); objective f - u f' = 1 - u^2.
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t <= -2.0) return -inf;
+        return std::log1p(0.5 * t);
+    }
+    static double log_ratio(double v) { return log_inv_df(v); }
+    static double objective_logu(double l) { return -std::expm1(2.0 * l); }
 };
 
 struct neyman {
@@ -88,6 +96,14 @@ struct neyman {
     }
     static double activation(double v) { return -std::expm1(-v); }
     static double ratio_activation(double v) { return df_logu(v); }
+    // T = 1 - e^-v, r = (1 - T)^-1/2 = e^{v/2}; objective f - u f' = 2/u - 2.
+    static double log_ratio(double v) { return 0.5 * v; }
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 1.0) return inf;
+        return -0.5 * std::log1p(-t);
+    }
+    static double objective_logu(double l) { return 2.0 * std::expm1(-l); }
 };
 
 struct squared_hellinger {
@@ -136,6 +152,14 @@ struct squared_hellinger {
     static double ratio_activation(double v) {
         return step_inside(df_logu(v), [](double t) { return t < 1.0; });
     }
+    // T = 1 - e^-v, r = (1 - T)^-2 = e^{2v}; objective f - u f' = 1 - sqrt(u).
+    static double log_ratio(double v) { return 2.0 * v; }
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 1.0) return inf;
+        return -2.0 * std::log1p(-t);
+    }
+    static double objective_logu(double l) { return -std::expm1(0.5 * l); }
 };
 
 }  // namespace fdv

@@ -97,6 +97,22 @@ struct js {
     }
     static double activation(double v) { return df_logu(v); }
     static double ratio_activation(double v) { return df_logu(v); }
+    // g_f = g_ratio, so log r = v.  log (f')^-1(t) = 2t - log(2 - e^{2t}) =
+    // 2t - log1p(-expm1(2t)) (terms of one sign for t < 0), -log expm1(a) near the boundary.
+    static double log_ratio(double v) { return v; }
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        double a = (LN2_HI - 2.0 * t) + LN2_LO;
+        if (!(a > 0.0)) return inf;
+        if (a < 0.5) return -std::log(std::expm1(a));
+        return 2.0 * t - std::log1p(-std::expm1(2.0 * t));
+    }
+    // f - u f' = -1/2 log((1 + u)/2)
+    static double objective_logu(double l) {
+        if (is_nan(l)) return nan;
+        if (l > 30.0) return -0.5 * (((l - LN2_HI) - LN2_LO) + std::log1p(std::exp(-l)));
+        return -0.5 * std::log1p(0.5 * std::expm1(l));
+    }
 };
 
 // js_weighted(pi), 0 < pi < 1; m = pi u + 1 - pi.  Any other pi gives NaN.
@@ -238,6 +254,35 @@ struct js_weighted {
         double t = static_cast<double>(b - sp);
         return step_inside(t, [=](double s) { return (hi - s) + lo > 0.0; });
     }
+    // log r = log((1-pi)/pi) - log expm1(y), y = a/pi, a = -pi log pi - T (MATH.md §3.8).
+    static double log_ratio_from_y(double y, double log_y, double pi) {
+        return (std::log1p(-pi) - std::log(pi)) - log_expm1(y, log_y);
+    }
+    // f-GAN critic: a = softplus(-v), kept in the log domain (it underflows for v > 745).
+    static double log_ratio(double v, double pi) {
+        if (is_nan(v) || bad(pi)) return nan;
+        if (v == inf) return inf;
+        if (v == -inf) return -inf;
+        double log_y = log_softplus(-v) - std::log(pi);
+        return log_ratio_from_y(std::exp(log_y), log_y, pi);
+    }
+    static double log_inv_df(double t, double pi) {
+        if (is_nan(t) || bad(pi)) return nan;
+        if (t == -inf) return -inf;
+        double hi, lo;
+        boundary(pi, hi, lo);
+        double a = (hi - t) + lo;
+        if (!(a > 0.0)) return inf;
+        double y = a / pi;
+        return log_ratio_from_y(y, std::log(y), pi);
+    }
+    // f - u f' = -(1-pi) log m, m = pi u + 1 - pi
+    static double objective_logu(double l, double pi) {
+        if (is_nan(l) || bad(pi)) return nan;
+        double logm = l > 30.0 ? l + std::log(pi) + std::log1p((1.0 - pi) * std::exp(-l) / pi)
+                               : std::log1p(pi * std::expm1(l));
+        return -(1.0 - pi) * logm;
+    }
     static double ratio_activation(double v, double pi) {
         if (is_nan(v) || bad(pi)) return nan;
         double hi, lo;
@@ -315,6 +360,14 @@ struct gan {
         return step_inside(df_logu(v), [](double t) { return t < 0.0; });
     }
     static double ratio_activation(double v) { return activation(v); }
+    // g_f = g_ratio: log r = v.  (f')^-1(t) = e^t/(1 - e^t); f - u f' = -log(1 + u).
+    static double log_ratio(double v) { return v; }
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 0.0) return inf;
+        return t - std::log(-std::expm1(t));
+    }
+    static double objective_logu(double l) { return -softplus(l); }
 };
 
 }  // namespace fdv

@@ -60,6 +60,10 @@ struct kl {
     static double inv_df(double t) { return conj(t); }
     static double activation(double v) { return v; }
     static double ratio_activation(double v) { return df_logu(v); }
+    // Critic (MATH.md §4, §6): T = v, r = e^{T-1}; objective f - u f' = -u.
+    static double log_ratio(double v) { return v - 1.0; }
+    static double log_inv_df(double t) { return t - 1.0; }
+    static double objective_logu(double l) { return -std::exp(l); }
 };
 
 struct reverse_kl {
@@ -106,6 +110,14 @@ struct reverse_kl {
         return step_inside(df_logu(v), [](double t) { return t < 0.0; });
     }
     static double ratio_activation(double v) { return activation(v); }
+    // T = -e^-v, r = -1/T = e^v; objective f - u f' = 1 - log u.
+    static double log_ratio(double v) { return v; }
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 0.0) return inf;
+        return -std::log(-t);
+    }
+    static double objective_logu(double l) { return 1.0 - l; }
 };
 
 struct jeffreys {
@@ -169,6 +181,14 @@ struct jeffreys {
     }
     static double activation(double v) { return v; }
     static double ratio_activation(double v) { return df_logu(v); }
+    // T = v, r = 1/w, w = omega(1 - T): log r = -log w; objective f - u f' = -log u - (u - 1).
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (std::fabs(t) == inf) return t;
+        return jeffreys_neg_log_w(t);
+    }
+    static double log_ratio(double v) { return log_inv_df(v); }
+    static double objective_logu(double l) { return -l - std::expm1(l); }
 };
 
 }  // namespace fdv

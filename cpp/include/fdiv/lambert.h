@@ -36,7 +36,7 @@ FDIV_INLINE double lambert_w0_small(double z) {
 //    from it with its rounding error carried (exp_dd); same f* form.
 //  * x >= -1: Newton on d = w - 1 solving d + log1p(d) = -t, so that near t = 0 (d ~ -t/2)
 //    d keeps its relative accuracy; f* = -d/(1+d) - log1p(d) has no cancellation.
-FDIV_INLINE void jeffreys_solve(double t, double& conj, double& inv) {
+FDIV_INLINE void jeffreys_solve(double t, double& conj, double& inv, double& neg_log_w) {
     double xh, xl;
     two_sum(1.0, -t, xh, xl);
     if (xh < -1.0) {
@@ -51,6 +51,7 @@ FDIV_INLINE void jeffreys_solve(double t, double& conj, double& inv) {
         }
         inv = rinv;
         conj = rinv + ((t - 2.0) + w);
+        neg_log_w = (t - 1.0) + w;  // log w = x - w
         return;
     }
     double d;
@@ -68,18 +69,25 @@ FDIV_INLINE void jeffreys_solve(double t, double& conj, double& inv) {
         if (!(std::fabs(step) > 4e-17 * std::fabs(d))) break;
     }
     inv = 1.0 / (1.0 + d);
-    conj = -d / (1.0 + d) - std::log1p(d);
+    neg_log_w = -std::log1p(d);
+    conj = -d / (1.0 + d) + neg_log_w;
+}
+
+FDIV_INLINE double jeffreys_neg_log_w(double t) {
+    double c, i, l;
+    jeffreys_solve(t, c, i, l);
+    return l;
 }
 
 FDIV_INLINE double jeffreys_conj(double t) {
-    double c, i;
-    jeffreys_solve(t, c, i);
+    double c, i, l;
+    jeffreys_solve(t, c, i, l);
     return c;
 }
 
 FDIV_INLINE double jeffreys_inv_df(double t) {
-    double c, i;
-    jeffreys_solve(t, c, i);
+    double c, i, l;
+    jeffreys_solve(t, c, i, l);
     return i;
 }
 

@@ -87,6 +87,18 @@ struct softened_reverse_kl {
         return step_inside(df_logu(v), [](double t) { return srkl_solve(t) > 0.0; });
     }
     static double ratio_activation(double v) { return activation(v); }
+    static double log_ratio(double v) { return v; }
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t == -inf) return -inf;
+        double s = srkl_solve(t);
+        if (s == 0.0) return inf;
+        return -std::log(s);
+    }
+    // f - u f' = softplus(-l) + 1 - log 2: the non-saturating GAN loss plus a constant (§5.5)
+    static double objective_logu(double l) {
+        return (softplus(-l) + (1.0 - LN2_HI)) - LN2_LO;
+    }
 };
 
 struct softened_kl {
@@ -140,6 +152,25 @@ struct softened_kl {
     }
     static double activation(double v) { return df_logu(v); }
     static double ratio_activation(double v) { return df_logu(v); }
+    static double log_ratio(double v) { return v; }
+    // log (2 e^{t-1} - 1) = log expm1(a), a = t - (1 - log 2)
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        double a = (t - (1.0 - LN2_HI)) + LN2_LO;
+        if (a <= 0.0) return -inf;
+        if (t > 30.0) return (((t - 1.0) + LN2_HI) + LN2_LO) + std::log1p(-0.5 * std::exp(1.0 - t));
+        if (a < 1.0) return std::log(std::expm1(a));
+        double s, e;
+        two_sum(t, -1.0, s, e);
+        return std::log(std::fma(2.0, exp_dd(s, e), -1.0));
+    }
+    // f - u f' = log((1 + u)/2) - u
+    static double objective_logu(double l) {
+        if (is_nan(l)) return nan;
+        double lg = l > 30.0 ? ((l - LN2_HI) - LN2_LO) + std::log1p(std::exp(-l))
+                             : std::log1p(0.5 * std::expm1(l));
+        return lg - std::exp(l);
+    }
 };
 
 }  // namespace fdv

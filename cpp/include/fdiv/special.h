@@ -118,6 +118,19 @@ FDIV_INLINE double powm1_over(double u, double L, double xh, double xl) {
     return (pw - 1.0) / (xh + xl);
 }
 
+// log(softplus(x)) = log log1p(e^x); for x < -30, x + log1p(-e^x/2) to double precision.
+FDIV_INLINE double log_softplus(double x) {
+    if (x < -30.0) return x - 0.5 * std::exp(x);
+    return std::log(softplus(x));
+}
+
+// log(expm1(y)), y > 0, given log y as well (y itself may have underflowed).
+FDIV_INLINE double log_expm1(double y, double log_y) {
+    if (log_y < -20.0) return log_y + 0.5 * y;  // log(y (1 + y/2 + ...))
+    if (y > 40.0) return y + std::log1p(-std::exp(-y));
+    return std::log(std::expm1(y));
+}
+
 // Near an interior zero r0 of log f''(e^r) the difference of its terms cancels.  For the
 // entries whose f'' is a product of powers of u and 1 + u, log f'' is a combination of
 // d = r - r0 (formed exactly from r0 = R0_HI + R0_LO) and

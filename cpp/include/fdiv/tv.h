@@ -48,6 +48,17 @@ struct total_variation {
     }
     static double activation(double v) { return 0.5 * std::tanh(v); }
     static double ratio_activation(double v) { return df_logu(v); }
+    // f' is not invertible: the critic carries no ratio beyond its sign; (f')^-1 = 1 inside.
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t <= -0.5) return -inf;
+        return t < 0.5 ? 0.0 : inf;
+    }
+    static double log_ratio(double v) { return log_inv_df(activation(v)); }
+    static double objective_logu(double l) {
+        if (is_nan(l)) return nan;
+        return l > 0.0 ? -0.5 : (l < 0.0 ? 0.5 : 0.0);
+    }
 };
 
 // Triangular discrimination Delta = int (p-q)^2/(p+q), f(u) = (u-1)^2/(u+1).
@@ -110,6 +121,19 @@ struct triangular {
     // No f-GAN entry: the ratio activation f'(e^v) is used.
     static double activation(double v) { return df_logu(v); }
     static double ratio_activation(double v) { return df_logu(v); }
+    static double log_ratio(double v) { return v; }
+    static double log_inv_df(double t) {
+        if (is_nan(t)) return nan;
+        if (t >= 1.0) return inf;
+        if (t <= -3.0) return -inf;
+        double s = std::sqrt(1.0 - t);
+        return std::log(3.0 + t) - std::log(s * (2.0 + s));
+    }
+    // f - u f' = -((u-1)/(u+1)) (3u+1)/(u+1) = -tanh(l/2) (3 - 2 sigma(-l))
+    static double objective_logu(double l) {
+        if (is_nan(l)) return nan;
+        return -std::tanh(0.5 * l) * (3.0 - 2.0 * sigmoid(-l));
+    }
 };
 
 // Le Cam distance = Delta / 2.
@@ -133,6 +157,9 @@ struct le_cam {
     static double inv_df(double t) { return triangular::inv_df(2.0 * t); }
     static double activation(double v) { return df_logu(v); }
     static double ratio_activation(double v) { return df_logu(v); }
+    static double log_ratio(double v) { return v; }
+    static double log_inv_df(double t) { return triangular::log_inv_df(2.0 * t); }
+    static double objective_logu(double l) { return 0.5 * triangular::objective_logu(l); }
 };
 
 }  // namespace fdv
