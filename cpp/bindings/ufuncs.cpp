@@ -33,10 +33,18 @@ bool contiguous(const npy_intp* steps) {
     return true;
 }
 
+// The kernel arrives through the ufunc's `data` pointer, so there is one inner loop per
+// signature and dtype rather than one per kernel (230 kernels instantiated into their own
+// loops took minutes to compile under the sanitizers).
+using K1 = double (*)(double);
+using K2 = double (*)(double, double);
+using K3 = double (*)(double, double, double);
+
 // One input.  Contiguous data (one call with the whole array from NumPy) is split across
 // threads; strided, cast or buffered data arrives in chunks and runs serially.
-template <class T, double (*F)(double)>
-void loop1(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
+template <class T>
+void loop1(char** args, const npy_intp* dims, const npy_intp* steps, void* data) {
+    const auto F = reinterpret_cast<K1>(data);
     const npy_intp n = dims[0];
     if (contiguous<T, 1>(steps)) {
         const T* FDIV_RESTRICT in = reinterpret_cast<const T*>(args[0]);
@@ -56,8 +64,9 @@ void loop1(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
 // Two inputs of types T and B (B = double for a family parameter, so that a float32 call keeps
 // the parameter's double value: u^(a - 1) at u = 1e-45 moves by 3e-6 between a = 0.3 and
 // float32(0.3)).
-template <class T, class B, double (*F)(double, double)>
-void loop2(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
+template <class T, class B>
+void loop2(char** args, const npy_intp* dims, const npy_intp* steps, void* data) {
+    const auto F = reinterpret_cast<K2>(data);
     const npy_intp n = dims[0];
     if (steps[0] == npy_intp(sizeof(T)) && steps[1] == npy_intp(sizeof(B)) &&
         steps[2] == npy_intp(sizeof(T))) {
@@ -77,8 +86,9 @@ void loop2(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
 }
 
 // p, q of type T and the family parameter as double.
-template <class T, double (*F)(double, double, double)>
-void loop3(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
+template <class T>
+void loop3(char** args, const npy_intp* dims, const npy_intp* steps, void* data) {
+    const auto F = reinterpret_cast<K3>(data);
     const npy_intp n = dims[0];
     if (steps[0] == npy_intp(sizeof(T)) && steps[1] == npy_intp(sizeof(T)) &&
         steps[2] == npy_intp(sizeof(double)) && steps[3] == npy_intp(sizeof(T))) {
@@ -88,7 +98,7 @@ void loop3(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
         T* out = reinterpret_cast<T*>(args[3]);
         fdv::parallel_for(n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
             for (std::ptrdiff_t i = lo; i < hi; ++i)
-                out[i] = T(F(double(a[i]), double(b[i]), double(c[i])));
+                out[i] = T(F(double(a[i]), double(b[i]), c[i]));
         });
     } else {
         char *a = args[0], *b = args[1], *c = args[2], *out = args[3];
@@ -102,41 +112,24 @@ void loop3(char** args, const npy_intp* dims, const npy_intp* steps, void*) {
 }
 
 // NumPy keeps the loop, data, type, name and doc pointers: all static.
-template <double (*F)(double)>
-struct Loops1 {
-    static inline PyUFuncGenericFunction funcs[2] = {&loop1<float, F>, &loop1<double, F>};
-    static inline void* data[2] = {nullptr, nullptr};
-    static inline char types[4] = {NPY_FLOAT, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE};
-};
-template <double (*F)(double, double)>
-struct Loops2 {  // (x, x) -> x: the perspective of a fixed entry
-    static inline PyUFuncGenericFunction funcs[2] = {&loop2<float, float, F>,
-                                                     &loop2<double, double, F>};
-    static inline void* data[2] = {nullptr, nullptr};
-    static inline char types[6] = {NPY_FLOAT,  NPY_FLOAT,  NPY_FLOAT,
-                                   NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
-};
-template <double (*F)(double, double)>
-struct Loops2p {  // (x, parameter) -> x
-    static inline PyUFuncGenericFunction funcs[2] = {&loop2<float, double, F>,
-                                                     &loop2<double, double, F>};
-    static inline void* data[2] = {nullptr, nullptr};
-    static inline char types[6] = {NPY_FLOAT,  NPY_DOUBLE, NPY_FLOAT,
-                                   NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
-};
-template <double (*F)(double, double, double)>
-struct Loops3 {
-    static inline PyUFuncGenericFunction funcs[2] = {&loop3<float, F>, &loop3<double, F>};
-    static inline void* data[2] = {nullptr, nullptr};
-    static inline char types[8] = {NPY_FLOAT,  NPY_FLOAT,  NPY_DOUBLE, NPY_FLOAT,
-                                   NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
-};
+PyUFuncGenericFunction funcs1[2] = {&loop1<float>, &loop1<double>};
+char types1[4] = {NPY_FLOAT, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE};
+PyUFuncGenericFunction funcs2[2] = {&loop2<float, float>, &loop2<double, double>};
+char types2[6] = {NPY_FLOAT, NPY_FLOAT, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
+PyUFuncGenericFunction funcs2p[2] = {&loop2<float, double>, &loop2<double, double>};
+char types2p[6] = {NPY_FLOAT, NPY_DOUBLE, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
+PyUFuncGenericFunction funcs3[2] = {&loop3<float>, &loop3<double>};
+char types3[8] = {NPY_FLOAT,  NPY_FLOAT,  NPY_DOUBLE, NPY_FLOAT,
+                  NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
 
 const char* keep(const std::string& s) { return (new std::string(s))->c_str(); }
 
-template <class L>
-void add(py::module_& m, const std::string& name, int nin, const std::string& doc) {
-    PyObject* uf = PyUFunc_FromFuncAndData(L::funcs, L::data, L::types, 2, nin, 1, PyUFunc_None,
+template <class Fn>
+void add(py::module_& m, Fn kernel, PyUFuncGenericFunction* funcs, char* types, int nin,
+         const std::string& name, const std::string& doc) {
+    void** data = new void*[2];  // kept by NumPy for the life of the process
+    data[0] = data[1] = reinterpret_cast<void*>(kernel);
+    PyObject* uf = PyUFunc_FromFuncAndData(funcs, data, types, 2, nin, 1, PyUFunc_None,
                                            keep(name), keep(doc), 0);
     if (uf == nullptr) throw py::error_already_set();
     m.attr(name.c_str()) = py::reinterpret_steal<py::object>(uf);
@@ -166,13 +159,12 @@ const char* method_doc(const std::string& method) {
 
 void register_ufuncs(py::module_& m) {
 #define FDIV_M1(id, method)                                                                    \
-    add<Loops1<&fdv::id::method>>(m, #id "_" #method, 1,                                       \
+    add(m, &fdv::id::method, funcs1, types1, 1, #id "_" #method,                              \
                                   std::string(#id "_" #method "(x, /, out=None, *, where=True, " \
                                                                "...)\n\n") +                   \
                                       method_doc(#method) + " for the divergence '" #id "'.");
 #define FDIV_M2(id, method)                                                                   \
-    add<Loops2p<&fdv::id::method>>(                                                           \
-        m, #id "_" #method, 2,                                                                \
+    add(m, &fdv::id::method, funcs2p, types2p, 2, #id "_" #method,                           \
         std::string(#id "_" #method "(x, param, /, out=None, *, where=True, ...)\n\n") +      \
             method_doc(#method) + " for the family '" #id "' at parameter `param`.");
 #define FDIV_EACH_METHOD(MAC, id) \
@@ -191,14 +183,14 @@ void register_ufuncs(py::module_& m) {
     MAC(id, objective_logu)
 #define FDIV_REG1(id, dual)                                                              \
     FDIV_EACH_METHOD(FDIV_M1, id)                                                        \
-    add<Loops2<&fdv::perspective1<fdv::id, fdv::dual>::eval>>(                           \
-        m, #id "_perspective", 2,                                                        \
+    add(m, &fdv::perspective1<fdv::id, fdv::dual>::eval, funcs2, types2, 2,               \
+        #id "_perspective",                                                              \
         #id "_perspective(p, q, /, out=None, *, where=True, ...)\n\nq f(p/q) for '" #id \
             "' with 0 f(0/0) = 0, q = 0 < p: p f'(inf), p = 0 < q: q f(0+).");
 #define FDIV_REG2(id)                                                                        \
     FDIV_EACH_METHOD(FDIV_M2, id)                                                            \
-    add<Loops3<&fdv::perspective2<fdv::id, fdv::id, &fdv::one_minus>::eval>>(                \
-        m, #id "_perspective", 3,                                                            \
+    add(m, &fdv::perspective2<fdv::id, fdv::id, &fdv::one_minus>::eval, funcs3, types3, 3,   \
+        #id "_perspective",                                                                  \
         #id "_perspective(p, q, param, /, out=None, *, where=True, ...)\n\nq f(p/q) for '" #id \
             "' with 0 f(0/0) = 0, q = 0 < p: p f'(inf), p = 0 < q: q f(0+).");
     FDIV_CATALOGUE_1(FDIV_REG1)

@@ -161,6 +161,8 @@ def bound(v_real, v_fake, divergence="kl", kind="fgan", *, activation="fgan", in
     vr = _batch(v_real, "v_real")
     vf = _batch(v_fake, "v_fake")
     n, m = vr.size, vf.size
+    if not (np.all(np.isfinite(vr)) and np.all(np.isfinite(vf))):
+        raise ValueError("non-finite critic outputs: T must be finite on both batches")
     if kind == "fgan":
         if input == "t":
             tr, tf = vr, vf
@@ -235,7 +237,7 @@ class CriticReport:
                 f"{e['real_se']:>10.2g}"
             )
             if self.truth:
-                row += f"{self.truth[name]['fake']:>14.6g}{e['fake'] - self.truth[name]['fake']:>12.3g}"
+                row += f"{self.truth[name]['fake']:>14.6g}{e.get('error_fake', math.nan):>12.3g}"
             lines.append(row)
         for kind, b in self.bounds.items():
             lines.append(f"  bound {kind:<16}{b['value']:>16.6g}{b['stderr']:>10.2g}")
@@ -282,10 +284,16 @@ def critic_report(
         # f(u)/u = f_dual(1/u): the real-batch form of the same divergence
         real, real_se = _stats(g.dual.f_logu(-lam_r))
         rep.estimates[name] = {"fake": fake, "fake_se": fake_se, "real": real, "real_se": real_se}
-    kinds = ["fgan"] + (["nwj", "dv"] if d.name == "kl" else [])
-    for kind in kinds:
+    # The critic's own f-GAN bound, and for a KL critic the NWJ / DV / KL-WGAN bounds at their
+    # optimal parameterisation T = 1 + log r̂ (NWJ) and T = log r̂ (DV), whatever the activation.
+    calls = {"fgan": lambda: bound(vr, vf, d, "fgan", activation=activation, input=input)}
+    if d.name == "kl":
+        calls["nwj"] = lambda: bound(1.0 + lam_r, 1.0 + lam_f, "kl", "nwj")
+        calls["dv"] = lambda: bound(lam_r, lam_f, "kl", "dv")
+        calls["klwgan"] = lambda: bound(lam_r, lam_f, "kl", "klwgan")
+    for kind, call in calls.items():
         try:
-            rep.bounds[kind] = bound(vr, vf, d, kind, activation=activation, input=input).to_dict()
+            rep.bounds[kind] = call().to_dict()
         except ValueError as exc:  # e.g. T outside dom f*: report why instead of failing
             rep.bounds[kind] = {"value": math.nan, "stderr": math.nan, "error": str(exc)}
     truths = {"real": true_log_ratio_real, "fake": true_log_ratio_fake}
@@ -293,11 +301,13 @@ def critic_report(
         if tl is None:
             continue
         lam = lam_r if batch == "real" else lam_f
-        tl = np.asarray(_check_real(tl, f"true_log_ratio_{batch}"), dtype=np.float64).ravel()
-        if tl.shape != lam.shape:
+        given = np.shape(v_real if batch == "real" else v_fake)
+        tl = np.asarray(_check_real(tl, f"true_log_ratio_{batch}"), dtype=np.float64)
+        if tl.shape != given:
             raise ValueError(
-                f"true_log_ratio_{batch} has {tl.size} values but v_{batch} has {lam.size}"
+                f"true_log_ratio_{batch} has shape {tl.shape} but v_{batch} has shape {given}"
             )
+        tl = tl.ravel()
         err = lam - tl
         rep.log_ratio_error[batch] = {
             "bias": float(np.mean(err)),
@@ -314,4 +324,7 @@ def critic_report(
                 t["real"] = float(np.mean(g.dual.f_logu(-tl_r)))
             t.setdefault("fake", math.nan)
             rep.truth[name] = t
+            rep.estimates[name]["error_fake"] = rep.estimates[name]["fake"] - t["fake"]
+            if "real" in t:
+                rep.estimates[name]["error_real"] = rep.estimates[name]["real"] - t["real"]
     return rep

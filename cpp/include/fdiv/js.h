@@ -258,11 +258,16 @@ struct js_weighted {
     static double log_ratio_from_y(double y, double log_y, double pi) {
         return (std::log1p(-pi) - std::log(pi)) - log_expm1(y, log_y);
     }
-    // f-GAN critic: a = softplus(-v), kept in the log domain (it underflows for v > 745).
+    // f-GAN critic: a = softplus(-v); y = a/pi directly while a is normal (exp of log y
+    // would magnify its rounding by |log y|), in the log domain where a underflows (v > 700).
     static double log_ratio(double v, double pi) {
         if (is_nan(v) || bad(pi)) return nan;
         if (v == inf) return inf;
         if (v == -inf) return -inf;
+        if (v < 700.0) {
+            double y = softplus(-v) / pi;
+            return log_ratio_from_y(y, std::log(y), pi);
+        }
         double log_y = log_softplus(-v) - std::log(pi);
         return log_ratio_from_y(std::exp(log_y), log_y, pi);
     }

@@ -54,7 +54,12 @@ struct total_variation {
         if (t <= -0.5) return -inf;
         return t < 0.5 ? 0.0 : inf;
     }
-    static double log_ratio(double v) { return log_inv_df(activation(v)); }
+    // T = tanh(v)/2 lies strictly inside (-1/2, 1/2) for finite v, where (f')^-1 = 1
+    // (tanh rounds to +-1 for |v| > 19, so it is not composed from the activation).
+    static double log_ratio(double v) {
+        if (is_nan(v)) return nan;
+        return std::fabs(v) == inf ? v : 0.0;
+    }
     static double objective_logu(double l) {
         if (is_nan(l)) return nan;
         return l > 0.0 ? -0.5 : (l < 0.0 ? 0.5 : 0.0);
