@@ -32,10 +32,15 @@ def _check_real(x: Any, argname: str) -> Any:
         except (TypeError, ValueError) as exc:
             raise TypeError(f"{argname} must be an array of real numbers: {exc}") from None
         dtype = x.dtype
-    if np.dtype(dtype).kind not in _REAL_KINDS:
+    kind = np.dtype(dtype).kind
+    if kind not in _REAL_KINDS:
         raise TypeError(
             f"{argname} must be real (bool, integer or floating), got dtype {np.dtype(dtype)}"
         )
+    if kind in "biu":
+        # Integers are exact: compute in float64 (NumPy's rule would pick the float32 loop for
+        # int8/int16/bool and lose digits for no reason).
+        return x.astype(np.float64)
     return x
 
 
@@ -348,9 +353,12 @@ def discrete(p: Any, q: Any, d: Any, axis: int = -1, normalize: bool = False) ->
             raise ValueError(f"{nm} must be finite")
         if np.any(arr < 0):
             raise ValueError(f"{nm} must be nonnegative")
-    sp = p.sum(axis=axis, keepdims=True)
-    sq = q.sum(axis=axis, keepdims=True)
+    with np.errstate(over="ignore"):  # huge masses sum to inf and fail the check below
+        sp = p.sum(axis=axis, keepdims=True)
+        sq = q.sum(axis=axis, keepdims=True)
     if normalize:
+        if not (np.all(np.isfinite(sp)) and np.all(np.isfinite(sq))):
+            raise ValueError("cannot normalize: p or q sums to more than the double range")
         if np.any(sp == 0) or np.any(sq == 0):
             raise ValueError("cannot normalize: p or q sums to 0 along axis")
         p = p / sp
@@ -363,4 +371,5 @@ def discrete(p: Any, q: Any, d: Any, axis: int = -1, normalize: bool = False) ->
                     f"{nm} does not sum to 1 along axis {axis} (got {np.ravel(s)[:3]}...); "
                     "pass normalize=True to renormalise"
                 )
-    return d.perspective(p, q).sum(axis=axis)
+    with np.errstate(over="ignore"):  # a sum past DBL_MAX is +inf, like any value past it
+        return d.perspective(p, q).sum(axis=axis)

@@ -127,17 +127,22 @@ def _batch(v, name: str) -> np.ndarray:
 
 def _mean_se(x: np.ndarray, what: str) -> tuple:
     if not np.all(np.isfinite(x)):
-        raise ValueError(f"non-finite {what}: the critic's T leaves the domain where the bound is finite")
-    se = float(np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.inf
-    return float(np.mean(x)), se
+        raise ValueError(
+            f"non-finite {what}: the critic's T leaves the domain where the bound is finite"
+        )
+    mean, se = _stats(x)
+    if not math.isfinite(mean):
+        raise ValueError(f"the mean of {what} overflows the double range")
+    return mean, se
 
 
 def _logmeanexp(t: np.ndarray) -> tuple:
     """log mean e^t and the stderr of the mean of e^(t - max), by the delta method."""
     m = float(np.max(t))
-    w = np.exp(t - m)
-    mw = float(np.mean(w))
-    var_w = float(np.var(w, ddof=1)) / t.size if t.size > 1 else math.inf
+    with np.errstate(over="ignore", invalid="ignore"):
+        w = np.exp(t - m)  # in [0, 1]; t - m may overflow to -inf for |t| near DBL_MAX
+        mw = float(np.mean(w))
+        var_w = float(np.var(w, ddof=1)) / t.size if t.size > 1 else math.inf
     return m + math.log(mw), math.sqrt(var_w) / mw
 
 
@@ -183,6 +188,8 @@ def bound(v_real, v_fake, divergence="kl", kind="fgan", *, activation="fgan", in
             raise ValueError("non-finite T on the fake batch")
         lme, se_b = _logmeanexp(vf)
         value, se = a - lme, math.hypot(se_a, se_b)
+    if math.isnan(value):
+        raise ValueError("the bound is undefined (inf - inf): critic outputs overflow the range")
     return Estimate(float(value), float(se), n, m, kind, repr(d))
 
 
@@ -249,10 +256,12 @@ class CriticReport:
 
 
 def _stats(x: np.ndarray) -> tuple:
+    """Mean and its standard error; values near DBL_MAX overflow to inf, silently."""
     x = np.asarray(x, dtype=np.float64)
-    mean = float(np.mean(x))
-    se = float(np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.inf
-    return mean, se
+    with np.errstate(all="ignore"):
+        mean = float(np.mean(x))
+        se = float(np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.inf
+    return mean, (se if not math.isnan(se) else math.inf)
 
 
 def critic_report(

@@ -24,8 +24,11 @@ struct alpha {
     // x^p / c without a spurious overflow of x^p.
     static double pow_div(double x, double p, double c) {
         double h = std::pow(x, 0.5 * p);
+        if (h == inf) return inf;  // x^p > DBL_MAX^2 > c
         return h * (h / c);
     }
+    // log|a (a - 1)| without overflow for huge |a|
+    static double log_aa1(double a) { return std::log(std::fabs(a)) + std::log(std::fabs(a - 1.0)); }
 
     static double series(double r, double a) {
         double pw = 0.5 * r * r;
@@ -113,8 +116,9 @@ struct alpha {
             if (xh > 700.0) {
                 if (r > 0.0) {
                     // f = e^{a r}/(a b) (1 + O(e^{-b r})): the dropped terms are below 1e-300.
+                    if (ph == inf) return inf;
                     double sh, sl;
-                    two_sum(ph, -std::log(a * (bh + bl)), sh, sl);
+                    two_sum(ph, -log_aa1(a), sh, sl);
                     return exp_dd(sh, sl + pl);
                 }
                 return (exp_dd(ph, pl) / (bh + bl) - std::expm1(r)) / a;
@@ -125,8 +129,9 @@ struct alpha {
         }
         // a < 1/2
         if (ph > 700.0) {  // a < 0, r very negative: f = e^{a r}/(a (a - 1)) (1 + O(e^-700))
+            if (ph == inf) return inf;
             double sh, sl;
-            two_sum(ph, -std::log(a * (a - 1.0)), sh, sl);
+            two_sum(ph, -log_aa1(a), sh, sl);
             return exp_dd(sh, sl + pl);
         }
         double e = expm1_dd(ph, pl) / a;
@@ -175,6 +180,12 @@ struct alpha {
         two_prod(bh, t, ph, pl);
         pl += bl * t;  // b t = ph + pl
         base b;
+        if (!(std::fabs(ph) < inf)) {  // b t overflowed (huge a or t): s = +-inf
+            b.sh = ph;
+            b.sl = 0.0;
+            b.ls = ph > 0.0 ? inf : nan;
+            return b;
+        }
         double sh, se;
         two_sum(1.0, ph, sh, se);
         two_sum(sh, se + pl, b.sh, b.sl);  // renormalised: sign and size of s are b.sh's

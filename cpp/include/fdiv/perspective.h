@@ -57,10 +57,17 @@ struct perspective2 {
         double cd = dual_param(c);
         if (p <= q) {
             double u = p / q;
-            if (u >= DBL_MIN) return q * D::f(u, c);
+            if (u >= DBL_MIN || D::bad(cd)) return q * D::f(u, c);
             return detail::perspective_tail(
                 p, q, [c](double r) { return D::f_logu(r, c); },
                 [cd](double r) { return Dual::f_logu(r, cd); });
+        }
+        if (D::bad(cd)) {
+            // 1 - c rounded onto an excluded value (c within 1e-16 of 0): no dual, so the ratio
+            // p/q > 1 is used directly, through the log-ratio where it overflows.
+            double u = p / q;
+            if (u < inf) return q * D::f(u, c);
+            return q * D::f_logu(std::log(p) - std::log(q), c);
         }
         double w = q / p;
         if (w >= DBL_MIN) return p * Dual::f(w, cd);

@@ -167,6 +167,7 @@ struct softened_kl {
     // f - u f' = log((1 + u)/2) - u
     static double objective_logu(double l) {
         if (is_nan(l)) return nan;
+        if (l == inf) return -inf;
         double lg = l > 30.0 ? ((l - LN2_HI) - LN2_LO) + std::log1p(std::exp(-l))
                              : std::log1p(0.5 * std::expm1(l));
         return lg - std::exp(l);

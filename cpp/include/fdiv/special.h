@@ -38,14 +38,14 @@ FDIV_INLINE void two_prod(double a, double b, double& p, double& e) {
 // rounded (error up to ulp(700)/2 = 5.7e-14) must carry its rounding error in lo.
 FDIV_INLINE double exp_dd(double hi, double lo) {
     double e = std::exp(hi);
-    if (!(e > 0.0 && e < inf)) return e;
+    if (!(e > 0.0 && e < inf) || !(std::fabs(hi) < inf)) return e;  // lo is NaN for hi = +-inf
     return std::fma(e, lo, e);
 }
 
 // expm1(hi + lo) for |lo| <= ulp(hi): expm1(hi) + exp(hi) lo.
 FDIV_INLINE double expm1_dd(double hi, double lo) {
     double em = std::expm1(hi);
-    if (!(std::fabs(em) < inf)) return em;
+    if (!(std::fabs(em) < inf) || !(std::fabs(hi) < inf)) return em;
     return em + (em + 1.0) * lo;
 }
 
