@@ -272,7 +272,7 @@ class Divergence:
         inc = CATALOGUE[self._name][3]
         if inc is None:  # alpha: the endpoint 1/(1 - a) belongs to dom f* for a < 0
             a = np.asarray(self._param)
-            inc = _scalar_or_array(a < 0.0) if a.ndim else bool(a < 0.0)
+            inc = (a < 0.0) if a.ndim else bool(a < 0.0)
         return ConjDomain(-math.inf, hi, inc)
 
 
