@@ -47,6 +47,10 @@ def check_ufunc(fdp):
         base = np.array([fdp.ConsumeFloat() for _ in range(n * step)], dtype=np.float64)
         with np.errstate(all="ignore"):
             xs.append(base.astype(dtype)[::step])
+    if n and n % 2 == 0 and fdp.ConsumeBool():  # 2-D, possibly transposed (non-contiguous)
+        xs = [x.reshape(2, -1) for x in xs]
+        if fdp.ConsumeBool():
+            xs = [x.T for x in xs]
     args = xs + ([param] if param is not None else [])
     with np.errstate(all="raise"):  # no floating-point warning may escape, valid or not
         out = uf(*args)

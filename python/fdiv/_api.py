@@ -310,12 +310,12 @@ def alpha(alpha: Any) -> Divergence:  # noqa: A001 - the family's name
 
     ``alpha`` may be an array; it broadcasts against the inputs as a ufunc argument.
     """
-    return Divergence("alpha", alpha)
+    return Divergence("alpha", _validate_param("alpha", alpha), _validated=True)
 
 
 def js_weighted(pi: Any) -> Divergence:
     """The pi-weighted Jensen-Shannon divergence, 0 < pi < 1 (pi = 1/2 gives js)."""
-    return Divergence("js_weighted", pi)
+    return Divergence("js_weighted", _validate_param("js_weighted", pi), _validated=True)
 
 
 _FIXED = {n: Divergence(n) for n in CATALOGUE if n not in PARAMETERS}
