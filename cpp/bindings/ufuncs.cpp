@@ -68,13 +68,16 @@ template <class T, class B>
 void loop2(char** args, const npy_intp* dims, const npy_intp* steps, void* data) {
     const auto F = reinterpret_cast<K2>(data);
     const npy_intp n = dims[0];
-    if (steps[0] == npy_intp(sizeof(T)) && steps[1] == npy_intp(sizeof(B)) &&
-        steps[2] == npy_intp(sizeof(T))) {
+    if (steps[0] == npy_intp(sizeof(T)) && steps[2] == npy_intp(sizeof(T)) &&
+        (steps[1] == npy_intp(sizeof(B)) || steps[1] == 0)) {
+        // contiguous x, and a contiguous or scalar (stride 0, the usual case) parameter
         const T* a = reinterpret_cast<const T*>(args[0]);
-        const B* b = reinterpret_cast<const B*>(args[1]);
+        const char* b = args[1];
+        const npy_intp sb = steps[1];
         T* out = reinterpret_cast<T*>(args[2]);
         fdv::parallel_for(n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
-            for (std::ptrdiff_t i = lo; i < hi; ++i) out[i] = T(F(double(a[i]), double(b[i])));
+            for (std::ptrdiff_t i = lo; i < hi; ++i)
+                out[i] = T(F(double(a[i]), double(*reinterpret_cast<const B*>(b + i * sb))));
         });
     } else {
         char *a = args[0], *b = args[1], *out = args[2];
@@ -91,14 +94,17 @@ void loop3(char** args, const npy_intp* dims, const npy_intp* steps, void* data)
     const auto F = reinterpret_cast<K3>(data);
     const npy_intp n = dims[0];
     if (steps[0] == npy_intp(sizeof(T)) && steps[1] == npy_intp(sizeof(T)) &&
-        steps[2] == npy_intp(sizeof(double)) && steps[3] == npy_intp(sizeof(T))) {
+        (steps[2] == npy_intp(sizeof(double)) || steps[2] == 0) &&
+        steps[3] == npy_intp(sizeof(T))) {
         const T* a = reinterpret_cast<const T*>(args[0]);
         const T* b = reinterpret_cast<const T*>(args[1]);
-        const double* c = reinterpret_cast<const double*>(args[2]);
+        const char* c = args[2];
+        const npy_intp sc = steps[2];
         T* out = reinterpret_cast<T*>(args[3]);
         fdv::parallel_for(n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
             for (std::ptrdiff_t i = lo; i < hi; ++i)
-                out[i] = T(F(double(a[i]), double(b[i]), c[i]));
+                out[i] = T(F(double(a[i]), double(b[i]),
+                             *reinterpret_cast<const double*>(c + i * sc)));
         });
     } else {
         char *a = args[0], *b = args[1], *c = args[2], *out = args[3];
