@@ -19,9 +19,8 @@ import subprocess
 import time
 from pathlib import Path
 
-import numpy as np
-
 import fdiv
+import numpy as np
 
 try:  # optional peer
     import numexpr
@@ -37,25 +36,55 @@ def _softplus(x):
 
 # name, input generator, fdiv call (x, out), numpy formula, numexpr formula or None
 CASES = [
-    ("kl f_logu: V e^V", lambda n, dt: np.linspace(-20, 20, n, dtype=dt),
-     lambda x, out: fdiv.kl.f_logu(x, out=out), lambda x: x * np.exp(x), "x * exp(x)"),
-    ("gan loss softplus(-V) (srkl objective)", lambda n, dt: np.linspace(-20, 20, n, dtype=dt),
-     lambda x, out: fdiv.ufuncs.softened_reverse_kl_objective_logu(x, out=out),
-     lambda x: _softplus(-x) + (1 - np.log(2)), "log1p(exp(-x)) + 0.3068528194400547"),
-    ("kl conj: e^(t-1)", lambda n, dt: np.linspace(-20, 20, n, dtype=dt),
-     lambda x, out: fdiv.kl.conj(x, out=out), lambda x: np.exp(x - 1), "exp(x - 1)"),
-    ("js f(u)", lambda n, dt: np.geomspace(1e-3, 1e3, n, dtype=dt),
-     lambda x, out: fdiv.js.f(x, out=out),
-     lambda x: 0.5 * (x * np.log(x) - (1 + x) * np.log((1 + x) / 2)),
-     "0.5 * (x * log(x) - (1 + x) * log((1 + x) / 2))"),
-    ("alpha(0.5) generator objective", lambda n, dt: np.linspace(-20, 20, n, dtype=dt),
-     lambda x, out: fdiv.ufuncs.alpha_objective_logu(x, 0.5, out=out),
-     lambda x: -np.expm1(0.5 * x) / 0.5, "-(exp(0.5 * x) - 1) / 0.5"),
-    ("squared_hellinger f(u)", lambda n, dt: np.geomspace(1e-3, 1e3, n, dtype=dt),
-     lambda x, out: fdiv.squared_hellinger.f(x, out=out), lambda x: (np.sqrt(x) - 1) ** 2,
-     "(sqrt(x) - 1) ** 2"),
-    ("jeffreys conj (Wright omega)", lambda n, dt: np.linspace(-20, 5, n, dtype=dt),
-     lambda x, out: fdiv.jeffreys.conj(x, out=out), None, None),
+    (
+        "kl f_logu: V e^V",
+        lambda n, dt: np.linspace(-20, 20, n, dtype=dt),
+        lambda x, out: fdiv.kl.f_logu(x, out=out),
+        lambda x: x * np.exp(x),
+        "x * exp(x)",
+    ),
+    (
+        "gan loss softplus(-V) (srkl objective)",
+        lambda n, dt: np.linspace(-20, 20, n, dtype=dt),
+        lambda x, out: fdiv.ufuncs.softened_reverse_kl_objective_logu(x, out=out),
+        lambda x: _softplus(-x) + (1 - np.log(2)),
+        "log1p(exp(-x)) + 0.3068528194400547",
+    ),
+    (
+        "kl conj: e^(t-1)",
+        lambda n, dt: np.linspace(-20, 20, n, dtype=dt),
+        lambda x, out: fdiv.kl.conj(x, out=out),
+        lambda x: np.exp(x - 1),
+        "exp(x - 1)",
+    ),
+    (
+        "js f(u)",
+        lambda n, dt: np.geomspace(1e-3, 1e3, n, dtype=dt),
+        lambda x, out: fdiv.js.f(x, out=out),
+        lambda x: 0.5 * (x * np.log(x) - (1 + x) * np.log((1 + x) / 2)),
+        "0.5 * (x * log(x) - (1 + x) * log((1 + x) / 2))",
+    ),
+    (
+        "alpha(0.5) generator objective",
+        lambda n, dt: np.linspace(-20, 20, n, dtype=dt),
+        lambda x, out: fdiv.ufuncs.alpha_objective_logu(x, 0.5, out=out),
+        lambda x: -np.expm1(0.5 * x) / 0.5,
+        "-(exp(0.5 * x) - 1) / 0.5",
+    ),
+    (
+        "squared_hellinger f(u)",
+        lambda n, dt: np.geomspace(1e-3, 1e3, n, dtype=dt),
+        lambda x, out: fdiv.squared_hellinger.f(x, out=out),
+        lambda x: (np.sqrt(x) - 1) ** 2,
+        "(sqrt(x) - 1) ** 2",
+    ),
+    (
+        "jeffreys conj (Wright omega)",
+        lambda n, dt: np.linspace(-20, 5, n, dtype=dt),
+        lambda x, out: fdiv.jeffreys.conj(x, out=out),
+        None,
+        None,
+    ),
 ]
 
 
@@ -99,25 +128,37 @@ def run(sizes, repeat, dtypes):
                     )
                 rows.append(row)
             y = np.empty_like(x)
-            rows.append({"kernel": "copy y[:] = x", "dtype": np.dtype(dt).name, "n": n,
-                         "copy": _median_ns(lambda: np.copyto(y, x), n, repeat)})
+            rows.append(
+                {
+                    "kernel": "copy y[:] = x",
+                    "dtype": np.dtype(dt).name,
+                    "n": n,
+                    "copy": _median_ns(lambda: np.copyto(y, x), n, repeat),
+                }
+            )
     return rows
 
 
 def show(rows):
-    print(f"{'kernel':<40}{'dtype':>8}{'n':>10}{'fdiv 1t':>9}{'fdiv 2t':>9}{'numpy':>9}"
-          f"{'numexpr':>9}{'np/fdiv':>9}{'GB/s 2t':>9}   (ns/element)")
+    print(
+        f"{'kernel':<40}{'dtype':>8}{'n':>10}{'fdiv 1t':>9}{'fdiv 2t':>9}{'numpy':>9}"
+        f"{'numexpr':>9}{'np/fdiv':>9}{'GB/s 2t':>9}   (ns/element)"
+    )
     for r in rows:
         item = 8 if r["dtype"] == "float64" else 4
         if "copy" in r:
-            print(f"{r['kernel']:<40}{r['dtype']:>8}{r['n']:>10}{'':>9}{'':>9}{'':>9}{'':>9}{'':>9}"
-                  f"{2 * item / r['copy']:>9.2f}   copy {r['copy']:.3f} ns")
+            print(
+                f"{r['kernel']:<40}{r['dtype']:>8}{r['n']:>10}{'':>9}{'':>9}{'':>9}{'':>9}{'':>9}"
+                f"{2 * item / r['copy']:>9.2f}   copy {r['copy']:.3f} ns"
+            )
             continue
         npv = r.get("numpy")
         ratio = f"{npv / r['fdiv_2t']:.2f}" if npv else "-"
-        print(f"{r['kernel']:<40}{r['dtype']:>8}{r['n']:>10}{r['fdiv_1t']:>9.3f}{r['fdiv_2t']:>9.3f}"
-              f"{npv if npv is None else round(npv, 3)!s:>9}{round(r.get('numexpr_2t', float('nan')), 3)!s:>9}"
-              f"{ratio:>9}{2 * item / r['fdiv_2t']:>9.2f}")
+        print(
+            f"{r['kernel']:<40}{r['dtype']:>8}{r['n']:>10}{r['fdiv_1t']:>9.3f}{r['fdiv_2t']:>9.3f}"
+            f"{npv if npv is None else round(npv, 3)!s:>9}{round(r.get('numexpr_2t', float('nan')), 3)!s:>9}"
+            f"{ratio:>9}{2 * item / r['fdiv_2t']:>9.2f}"
+        )
 
 
 def main():
@@ -130,13 +171,22 @@ def main():
     rows = run([int(s) for s in a.sizes], a.repeat, [np.dtype(d).type for d in a.dtypes])
     show(rows)
     if a.save:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, cwd=HERE).stdout.strip() or "unknown"
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+            ).stdout.strip()
+            or "unknown"
+        )
         machine = f"{platform.machine()}-{os.cpu_count()}cpu"
         stamp = datetime.date.today().isoformat()
         path = HERE / "results" / f"{stamp}-{commit}-{machine}.json"
-        meta = {"commit": commit, "machine": platform.processor() or platform.machine(),
-                "cpus": os.cpu_count(), "numpy": np.__version__, "fdiv": fdiv.__version__}
+        meta = {
+            "commit": commit,
+            "machine": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(),
+            "numpy": np.__version__,
+            "fdiv": fdiv.__version__,
+        }
         path.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
         print(f"saved {path}")
 

@@ -15,9 +15,8 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    import numpy as np
-
     import fdiv
+    import numpy as np
 
 UFUNCS = sorted(fdiv.ufuncs.__all__)
 U_METHODS = ("_f", "_df", "_d2f")  # input is a ratio u >= 0

@@ -52,7 +52,8 @@ def load(id_: str) -> dict[tuple[str, str], Table]:
     with open(DATA / f"{id_}.csv", newline="") as fh:
         for r in csv.DictReader(fh):
             rows.setdefault((r["method"], r["dtype"]), []).append(
-                [r["param"], r["x"], r["expected"], r["tol_ulp"]])
+                [r["param"], r["x"], r["expected"], r["tol_ulp"]]
+            )
     out = {}
     for (method, dtype), rs in rows.items():
         dt = np.dtype(dtype)
@@ -64,8 +65,9 @@ def load(id_: str) -> dict[tuple[str, str], Table]:
         for arr, strs in ((x, col[1]), (expected, col[2])):
             back = np.array([float.fromhex(s) for s in strs])
             assert np.array_equal(arr.astype(np.float64), back, equal_nan=True), (id_, method)
-        out[(method, dtype)] = Table(id_, method, dtype, x, param, expected,
-                                     np.array([float(s) for s in col[3]]))
+        out[(method, dtype)] = Table(
+            id_, method, dtype, x, param, expected, np.array([float(s) for s in col[3]])
+        )
     return out
 
 
@@ -168,20 +170,34 @@ def markdown_table(ill_conditioned: bool = False) -> str:
         s = fmt_ulp(max(errs[k] for k in keys))
         return s + ("*" if any(k in fails for k in keys) else "")
 
-    lines = ["| dtype | " + " | ".join(METHODS) + " |",
-             "|---|" + "---|" * len(METHODS)]
+    lines = ["| dtype | " + " | ".join(METHODS) + " |", "|---|" + "---|" * len(METHODS)]
     for d in DTYPES:
-        lines.append(f"| {d} | " + " | ".join(cell([(i, m, d) for i in all_ids])
-                                             for m in METHODS) + " |")
-    lines += ["", "| id (float64 / float32) | " + " | ".join(METHODS) + " |",
-              "|---|" + "---|" * len(METHODS)]
+        lines.append(
+            f"| {d} | " + " | ".join(cell([(i, m, d) for i in all_ids]) for m in METHODS) + " |"
+        )
+    lines += [
+        "",
+        "| id (float64 / float32) | " + " | ".join(METHODS) + " |",
+        "|---|" + "---|" * len(METHODS),
+    ]
     for i in all_ids:
-        lines.append(f"| {i} | " + " | ".join(
-            f"{cell([(i, m, 'float64')])} / {cell([(i, m, 'float32')])}" for m in METHODS) + " |")
-    note = ("all rows" if ill_conditioned else
-            "rows within 1e-12 of a conjugate-domain boundary, whose tolerance is 4x the "
-            "condition number, are left out")
-    lines += ["", f"Max error in ULPs of the dtype against correctly rounded mpmath references "
-                  f"({note}); * = some row exceeds its tolerance (4 ulp; 45 for the Lambert-W "
-                  f"kernels jeffreys and softened_reverse_kl conj/inv_df)."]
+        lines.append(
+            f"| {i} | "
+            + " | ".join(
+                f"{cell([(i, m, 'float64')])} / {cell([(i, m, 'float32')])}" for m in METHODS
+            )
+            + " |"
+        )
+    note = (
+        "all rows"
+        if ill_conditioned
+        else "rows within 1e-12 of a conjugate-domain boundary, whose tolerance is 4x the "
+        "condition number, are left out"
+    )
+    lines += [
+        "",
+        f"Max error in ULPs of the dtype against correctly rounded mpmath references "
+        f"({note}); * = some row exceeds its tolerance (4 ulp; 45 for the Lambert-W "
+        f"kernels jeffreys and softened_reverse_kl conj/inv_df).",
+    ]
     return "\n".join(lines)

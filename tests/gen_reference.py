@@ -55,15 +55,31 @@ from mpmath import mp, mpf
 DATA = Path(__file__).resolve().parent / "data"
 
 IDS = [
-    "kl", "reverse_kl", "pearson", "neyman", "squared_hellinger", "jeffreys", "js",
-    "js_weighted", "gan", "total_variation", "triangular", "le_cam", "alpha",
-    "softened_reverse_kl", "softened_kl",
+    "kl",
+    "reverse_kl",
+    "pearson",
+    "neyman",
+    "squared_hellinger",
+    "jeffreys",
+    "js",
+    "js_weighted",
+    "gan",
+    "total_variation",
+    "triangular",
+    "le_cam",
+    "alpha",
+    "softened_reverse_kl",
+    "softened_kl",
 ]
 METHODS = ["f", "df", "d2f", "f_logu", "df_logu", "log_d2f_logu", "conj", "inv_df", "activation"]
 ALPHAS = [-2.0, -1.0, -0.5, -1e-3, 1e-3, 0.25, 0.5, 0.75, 0.999, 1.001, 1.0 + 1e-6, 1.5, 2.0, 3.0]
 PIS = [0.1, 0.3, 0.5, 0.7, 0.9]
-LAMBERT = {("jeffreys", "conj"), ("jeffreys", "inv_df"),
-           ("softened_reverse_kl", "conj"), ("softened_reverse_kl", "inv_df")}
+LAMBERT = {
+    ("jeffreys", "conj"),
+    ("jeffreys", "inv_df"),
+    ("softened_reverse_kl", "conj"),
+    ("softened_reverse_kl", "inv_df"),
+}
 NEAR_BOUNDARY = 1.001e-12  # 1e-12, including the nominal 1e-12 points (rounded to a double)
 
 INF = mpf("inf")
@@ -152,37 +168,81 @@ class Div:
     # ---- catalogue
     def _kl(self, _):
         log = mp.log
-        self._set(lambda u: u * log(u), lambda u: 1 + log(u), lambda u: 1 / u,
-                  lambda: (mpf(0), -INF, INF), lambda: (INF, INF, mpf(0)),
-                  lambda: -INF, lambda: INF, None,
-                  lambda t: mp.exp(t - 1), lambda v: v, lambda: (-INF, INF))
+        self._set(
+            lambda u: u * log(u),
+            lambda u: 1 + log(u),
+            lambda u: 1 / u,
+            lambda: (mpf(0), -INF, INF),
+            lambda: (INF, INF, mpf(0)),
+            lambda: -INF,
+            lambda: INF,
+            None,
+            lambda t: mp.exp(t - 1),
+            lambda v: v,
+            lambda: (-INF, INF),
+        )
 
     def _reverse_kl(self, _):
         log = mp.log
-        self._set(lambda u: -log(u), lambda u: -1 / u, lambda u: 1 / u**2,
-                  lambda: (INF, -INF, INF), lambda: (-INF, mpf(0), mpf(0)),
-                  lambda: -INF, lambda: mpf(0), lambda: INF,
-                  lambda t: -1 / t, lambda v: -mp.exp(-v), lambda: (-INF, mpf(0)))
+        self._set(
+            lambda u: -log(u),
+            lambda u: -1 / u,
+            lambda u: 1 / u**2,
+            lambda: (INF, -INF, INF),
+            lambda: (-INF, mpf(0), mpf(0)),
+            lambda: -INF,
+            lambda: mpf(0),
+            lambda: INF,
+            lambda t: -1 / t,
+            lambda v: -mp.exp(-v),
+            lambda: (-INF, mpf(0)),
+        )
 
     def _pearson(self, _):
-        self._set(lambda u: (u - 1) ** 2, lambda u: 2 * (u - 1), lambda u: mpf(2),
-                  lambda: (mpf(1), mpf(-2), mpf(2)), lambda: (INF, INF, mpf(2)),
-                  lambda: mpf(-2), lambda: INF, None,
-                  lambda t: 1 + t / 2, lambda v: v, lambda: (-INF, INF))
+        self._set(
+            lambda u: (u - 1) ** 2,
+            lambda u: 2 * (u - 1),
+            lambda u: mpf(2),
+            lambda: (mpf(1), mpf(-2), mpf(2)),
+            lambda: (INF, INF, mpf(2)),
+            lambda: mpf(-2),
+            lambda: INF,
+            None,
+            lambda t: 1 + t / 2,
+            lambda v: v,
+            lambda: (-INF, INF),
+        )
 
     def _neyman(self, _):
-        self._set(lambda u: (1 - u) ** 2 / u, lambda u: 1 - 1 / u**2, lambda u: 2 / u**3,
-                  lambda: (INF, -INF, INF), lambda: (INF, mpf(1), mpf(0)),
-                  lambda: -INF, lambda: mpf(1), lambda: mpf(2),
-                  lambda t: 1 / mp.sqrt(1 - t), lambda v: 1 - mp.exp(-v), lambda: (-INF, mpf(1)))
+        self._set(
+            lambda u: (1 - u) ** 2 / u,
+            lambda u: 1 - 1 / u**2,
+            lambda u: 2 / u**3,
+            lambda: (INF, -INF, INF),
+            lambda: (INF, mpf(1), mpf(0)),
+            lambda: -INF,
+            lambda: mpf(1),
+            lambda: mpf(2),
+            lambda t: 1 / mp.sqrt(1 - t),
+            lambda v: 1 - mp.exp(-v),
+            lambda: (-INF, mpf(1)),
+        )
 
     def _squared_hellinger(self, _):
         sq = mp.sqrt
-        self._set(lambda u: (sq(u) - 1) ** 2, lambda u: 1 - 1 / sq(u),
-                  lambda u: 1 / (2 * u * sq(u)),
-                  lambda: (mpf(1), -INF, INF), lambda: (INF, mpf(1), mpf(0)),
-                  lambda: -INF, lambda: mpf(1), lambda: INF,
-                  lambda t: 1 / (1 - t) ** 2, lambda v: 1 - mp.exp(-v), lambda: (-INF, mpf(1)))
+        self._set(
+            lambda u: (sq(u) - 1) ** 2,
+            lambda u: 1 - 1 / sq(u),
+            lambda u: 1 / (2 * u * sq(u)),
+            lambda: (mpf(1), -INF, INF),
+            lambda: (INF, mpf(1), mpf(0)),
+            lambda: -INF,
+            lambda: mpf(1),
+            lambda: INF,
+            lambda t: 1 / (1 - t) ** 2,
+            lambda v: 1 - mp.exp(-v),
+            lambda: (-INF, mpf(1)),
+        )
 
     def _jeffreys(self, _):
         log = mp.log
@@ -191,10 +251,19 @@ class Div:
             # f'(1/w) = -log w + 1 - w = t  <=>  w + log w = 1 - t  <=>  w = W0(e^(1-t))
             return 1 / mp.re(mp.lambertw(mp.exp(1 - t)))
 
-        self._set(lambda u: (u - 1) * log(u), lambda u: log(u) + (u - 1) / u,
-                  lambda u: 1 / u + 1 / u**2,
-                  lambda: (INF, -INF, INF), lambda: (INF, INF, mpf(0)),
-                  lambda: -INF, lambda: INF, None, inv, lambda v: v, lambda: (-INF, INF))
+        self._set(
+            lambda u: (u - 1) * log(u),
+            lambda u: log(u) + (u - 1) / u,
+            lambda u: 1 / u + 1 / u**2,
+            lambda: (INF, -INF, INF),
+            lambda: (INF, INF, mpf(0)),
+            lambda: -INF,
+            lambda: INF,
+            None,
+            inv,
+            lambda v: v,
+            lambda: (-INF, INF),
+        )
 
     def _js(self, _):
         log = mp.log
@@ -203,11 +272,19 @@ class Div:
             e = mp.exp(2 * t)
             return e / (2 - e)
 
-        self._set(lambda u: (u * log(u) - (1 + u) * log((1 + u) / 2)) / 2,
-                  lambda u: log(2 * u / (1 + u)) / 2, lambda u: 1 / (2 * u * (1 + u)),
-                  lambda: (log(2) / 2, -INF, INF), lambda: (INF, log(2) / 2, mpf(0)),
-                  lambda: -INF, lambda: log(2) / 2, lambda: INF, inv,
-                  lambda v: (log(2) - log(1 + mp.exp(-v))) / 2, lambda: (-INF, log(2) / 2))
+        self._set(
+            lambda u: (u * log(u) - (1 + u) * log((1 + u) / 2)) / 2,
+            lambda u: log(2 * u / (1 + u)) / 2,
+            lambda u: 1 / (2 * u * (1 + u)),
+            lambda: (log(2) / 2, -INF, INF),
+            lambda: (INF, log(2) / 2, mpf(0)),
+            lambda: -INF,
+            lambda: log(2) / 2,
+            lambda: INF,
+            inv,
+            lambda v: (log(2) - log(1 + mp.exp(-v))) / 2,
+            lambda: (-INF, log(2) / 2),
+        )
 
     def _js_weighted(self, pi):
         log = mp.log
@@ -220,12 +297,19 @@ class Div:
             e = mp.exp(t / pi)
             return e * (1 - pi) / (1 - pi * e)
 
-        self._set(f, lambda u: pi * log(u / (pi * u + 1 - pi)),
-                  lambda u: pi * (1 - pi) / (u * (pi * u + 1 - pi)),
-                  lambda: (-(1 - pi) * log(1 - pi), -INF, INF),
-                  lambda: (INF, -pi * log(pi), mpf(0)),
-                  lambda: -INF, lambda: -pi * log(pi), lambda: INF, inv,
-                  lambda v: -pi * log(pi) - log(1 + mp.exp(-v)), lambda: (-INF, -pi * log(pi)))
+        self._set(
+            f,
+            lambda u: pi * log(u / (pi * u + 1 - pi)),
+            lambda u: pi * (1 - pi) / (u * (pi * u + 1 - pi)),
+            lambda: (-(1 - pi) * log(1 - pi), -INF, INF),
+            lambda: (INF, -pi * log(pi), mpf(0)),
+            lambda: -INF,
+            lambda: -pi * log(pi),
+            lambda: INF,
+            inv,
+            lambda v: -pi * log(pi) - log(1 + mp.exp(-v)),
+            lambda: (-INF, -pi * log(pi)),
+        )
 
     def _gan(self, _):
         log = mp.log
@@ -234,19 +318,35 @@ class Div:
             e = mp.exp(t)
             return e / (1 - e)
 
-        self._set(lambda u: u * log(u) - (1 + u) * log(1 + u), lambda u: log(u / (1 + u)),
-                  lambda u: 1 / (u * (1 + u)),
-                  lambda: (mpf(0), -INF, INF), lambda: (-INF, mpf(0), mpf(0)),
-                  lambda: -INF, lambda: mpf(0), lambda: INF, inv,
-                  lambda v: -log(1 + mp.exp(-v)), lambda: (-INF, mpf(0)))
+        self._set(
+            lambda u: u * log(u) - (1 + u) * log(1 + u),
+            lambda u: log(u / (1 + u)),
+            lambda u: 1 / (u * (1 + u)),
+            lambda: (mpf(0), -INF, INF),
+            lambda: (-INF, mpf(0), mpf(0)),
+            lambda: -INF,
+            lambda: mpf(0),
+            lambda: INF,
+            inv,
+            lambda v: -log(1 + mp.exp(-v)),
+            lambda: (-INF, mpf(0)),
+        )
 
     def _total_variation(self, _):
         half = mpf(1) / 2
-        self._set(lambda u: abs(u - 1) / 2, lambda u: mp.sign(u - 1) / 2,
-                  lambda u: INF if u == 1 else mpf(0),
-                  lambda: (half, -half, mpf(0)), lambda: (INF, half, mpf(0)),
-                  lambda: -half, lambda: half, lambda: half,
-                  lambda t: mpf(1), lambda v: mp.tanh(v) / 2, lambda: (-half, half))
+        self._set(
+            lambda u: abs(u - 1) / 2,
+            lambda u: mp.sign(u - 1) / 2,
+            lambda u: INF if u == 1 else mpf(0),
+            lambda: (half, -half, mpf(0)),
+            lambda: (INF, half, mpf(0)),
+            lambda: -half,
+            lambda: half,
+            lambda: half,
+            lambda t: mpf(1),
+            lambda v: mp.tanh(v) / 2,
+            lambda: (-half, half),
+        )
 
         def log_d2f_logu(r):
             if math.isnan(r):
@@ -256,20 +356,36 @@ class Div:
         self.special["log_d2f_logu"] = log_d2f_logu
 
     def _triangular(self, _):
-        self._set(lambda u: (u - 1) ** 2 / (u + 1), lambda u: 1 - 4 / (u + 1) ** 2,
-                  lambda u: 8 / (u + 1) ** 3,
-                  lambda: (mpf(1), mpf(-3), mpf(8)), lambda: (INF, mpf(1), mpf(0)),
-                  lambda: mpf(-3), lambda: mpf(1), lambda: mpf(3),
-                  lambda t: 2 / mp.sqrt(1 - t) - 1, None, None)
+        self._set(
+            lambda u: (u - 1) ** 2 / (u + 1),
+            lambda u: 1 - 4 / (u + 1) ** 2,
+            lambda u: 8 / (u + 1) ** 3,
+            lambda: (mpf(1), mpf(-3), mpf(8)),
+            lambda: (INF, mpf(1), mpf(0)),
+            lambda: mpf(-3),
+            lambda: mpf(1),
+            lambda: mpf(3),
+            lambda t: 2 / mp.sqrt(1 - t) - 1,
+            None,
+            None,
+        )
         self.act, self.act_lim = self._ratio_act()
 
     def _le_cam(self, _):
         half = mpf(1) / 2
-        self._set(lambda u: (u - 1) ** 2 / (2 * (u + 1)), lambda u: (1 - 4 / (u + 1) ** 2) / 2,
-                  lambda u: 4 / (u + 1) ** 3,
-                  lambda: (half, mpf(-3) / 2, mpf(4)), lambda: (INF, half, mpf(0)),
-                  lambda: mpf(-3) / 2, lambda: half, lambda: mpf(3) / 2,
-                  lambda t: 2 / mp.sqrt(1 - 2 * t) - 1, None, None)
+        self._set(
+            lambda u: (u - 1) ** 2 / (2 * (u + 1)),
+            lambda u: (1 - 4 / (u + 1) ** 2) / 2,
+            lambda u: 4 / (u + 1) ** 3,
+            lambda: (half, mpf(-3) / 2, mpf(4)),
+            lambda: (INF, half, mpf(0)),
+            lambda: mpf(-3) / 2,
+            lambda: half,
+            lambda: mpf(3) / 2,
+            lambda t: 2 / mp.sqrt(1 - 2 * t) - 1,
+            None,
+            None,
+        )
         self.act, self.act_lim = self._ratio_act()
 
     def _alpha(self, al):
@@ -296,8 +412,19 @@ class Div:
             conj_b = (lambda: -1 / al) if al < 0 else (lambda: INF)
             act = lambda v: 1 / (1 - al) - mp.log(1 + mp.exp(-v))  # noqa: E731
             act_lim = lambda: (-INF, 1 / (1 - al))  # noqa: E731
-        self._set(f, df, d2f, lambda: (f0, df0, d2f0), lambda: (INF, dfinf, d2finf),
-                  a, b, conj_b, lambda t: (1 + (al - 1) * t) ** (1 / (al - 1)), act, act_lim)
+        self._set(
+            f,
+            df,
+            d2f,
+            lambda: (f0, df0, d2f0),
+            lambda: (INF, dfinf, d2finf),
+            a,
+            b,
+            conj_b,
+            lambda t: (1 + (al - 1) * t) ** (1 / (al - 1)),
+            act,
+            act_lim,
+        )
 
     def _softened_reverse_kl(self, _):
         log = mp.log
@@ -308,19 +435,36 @@ class Div:
             s = -mp.re(mp.lambertw(-2 * mp.exp(t - 1), -1)) - 1
             return 1 / s
 
-        self._set(lambda u: (1 + u) * log((1 + u) / (2 * u)),
-                  lambda u: log((1 + u) / (2 * u)) - 1 / u, lambda u: 1 / (u**2 * (1 + u)),
-                  lambda: (INF, -INF, INF), lambda: (-INF, -log(2), mpf(0)),
-                  lambda: -INF, lambda: -log(2), lambda: log(2) - 1, inv, None, None)
+        self._set(
+            lambda u: (1 + u) * log((1 + u) / (2 * u)),
+            lambda u: log((1 + u) / (2 * u)) - 1 / u,
+            lambda u: 1 / (u**2 * (1 + u)),
+            lambda: (INF, -INF, INF),
+            lambda: (-INF, -log(2), mpf(0)),
+            lambda: -INF,
+            lambda: -log(2),
+            lambda: log(2) - 1,
+            inv,
+            None,
+            None,
+        )
         self.act, self.act_lim = self._ratio_act()
 
     def _softened_kl(self, _):
         log = mp.log
-        self._set(lambda u: (1 + u) * log((1 + u) / 2), lambda u: 1 + log((1 + u) / 2),
-                  lambda u: 1 / (1 + u),
-                  lambda: (-log(2), 1 - log(2), mpf(1)), lambda: (INF, INF, mpf(0)),
-                  lambda: 1 - log(2), lambda: INF, None,
-                  lambda t: 2 * mp.exp(t - 1) - 1, None, None)
+        self._set(
+            lambda u: (1 + u) * log((1 + u) / 2),
+            lambda u: 1 + log((1 + u) / 2),
+            lambda u: 1 / (1 + u),
+            lambda: (-log(2), 1 - log(2), mpf(1)),
+            lambda: (INF, INF, mpf(0)),
+            lambda: 1 - log(2),
+            lambda: INF,
+            None,
+            lambda t: 2 * mp.exp(t - 1) - 1,
+            None,
+            None,
+        )
         self.act, self.act_lim = self._ratio_act()
 
     # ---- the kernels with the edge conventions of docs/kernels.md (x: Python float)
@@ -443,8 +587,9 @@ def evaluate(div: Div, method: str, x: float):
                     return v2, p
         p *= 2
         if p > 1 << 16:
-            raise ArithmeticError(f"{div.id}({div.param}).{method}({x!r}): no convergence "
-                                  f"({v1}, {v2})")
+            raise ArithmeticError(
+                f"{div.id}({div.param}).{method}({x!r}): no convergence ({v1}, {v2})"
+            )
 
 
 def kappa(div: Div, method: str, x: float, prec: int):
@@ -487,15 +632,45 @@ def u_points(dtype):
     inf, nan = math.inf, math.nan
     if dtype == "float64":
         xs = _geom(1e-300, 1e300, 60) + _geom(1e-4, 1e4, 25)
-        xs += [0.0, -0.0, 5e-324, 1e-310, 2.2250738585072014e-308, 1.7976931348623157e308,
-               inf, -inf, -1.0, -1e-300, nan, 0.5, 2.0, 3.0, 1 / 3]
+        xs += [
+            0.0,
+            -0.0,
+            5e-324,
+            1e-310,
+            2.2250738585072014e-308,
+            1.7976931348623157e308,
+            inf,
+            -inf,
+            -1.0,
+            -1e-300,
+            nan,
+            0.5,
+            2.0,
+            3.0,
+            1 / 3,
+        ]
         xs += [1.0, 1 + 2**-52, 1 - 2**-52, 1 - 2**-53]
         for d in (1e-14, 1e-12, 1e-10, 1e-8, 1e-7, 1e-6):
             xs += [1 + d, 1 - d]
         return _uniq(xs)
     xs = _geom(1e-37, 1e38, 20)
-    xs += [0.0, 2.0**-149, 1e-40, 2.0**-126, 3.4028234663852886e38, inf, -1.0, nan,
-           0.5, 2.0, 3.0, 1.0, 1 + 2**-23, 1 - 2**-23, 1 - 2**-24]
+    xs += [
+        0.0,
+        2.0**-149,
+        1e-40,
+        2.0**-126,
+        3.4028234663852886e38,
+        inf,
+        -1.0,
+        nan,
+        0.5,
+        2.0,
+        3.0,
+        1.0,
+        1 + 2**-23,
+        1 - 2**-23,
+        1 - 2**-24,
+    ]
     for d in (1e-5, 1e-3, 1e-1):
         xs += [1 + d, 1 - d]
     return _uniq(f32(x) for x in xs)
@@ -526,9 +701,37 @@ def t_points(div: Div, dtype):
     inf, nan = math.inf, math.nan
     fmt = FORMATS[dtype]
     if dtype == "float64":
-        mags = [1e-300, 1e-20, 1e-10, 1e-5, 1e-3, 0.01, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0,
-                5.0, 10.0, 20.0, 50.0, 100.0, 300.0, 700.0, 710.0, 745.0, 1000.0, 1e4, 1e10,
-                1e100, 1e300, inf]
+        mags = [
+            1e-300,
+            1e-20,
+            1e-10,
+            1e-5,
+            1e-3,
+            0.01,
+            0.1,
+            0.25,
+            0.5,
+            0.75,
+            1.0,
+            1.5,
+            2.0,
+            3.0,
+            5.0,
+            10.0,
+            20.0,
+            50.0,
+            100.0,
+            300.0,
+            700.0,
+            710.0,
+            745.0,
+            1000.0,
+            1e4,
+            1e10,
+            1e100,
+            1e300,
+            inf,
+        ]
         inside = (1e-16, 1e-14, 1e-12, 1e-8, 1e-4, 1e-1, 1.0)
         outside = (1e-16, 1e-12, 1e-4, 0.5)
     else:
@@ -584,8 +787,10 @@ def rows_for(task):
                 tol = base
                 if method in ("conj", "inv_df") and math.isfinite(x):
                     with mp.workprec(256):
-                        near = any(abs(mpf(x) - B) <= NEAR_BOUNDARY * max(1, abs(B))
-                                   for B in div.boundaries())
+                        near = any(
+                            abs(mpf(x) - B) <= NEAR_BOUNDARY * max(1, abs(B))
+                            for B in div.boundaries()
+                        )
                     if near:
                         k = kappa(div, method, x, prec)
                         if k is not None:
@@ -612,8 +817,11 @@ def generate(ids, jobs):
     with multiprocessing.Pool(jobs) as pool:
         for id_, param, rows in pool.imap_unordered(rows_for, todo):
             results.setdefault(id_, {})[param] = rows
-            print(f"  {id_}({'' if param is None else param}): {len(rows)} rows, "
-                  f"{time.time() - t0:.0f} s", flush=True)
+            print(
+                f"  {id_}({'' if param is None else param}): {len(rows)} rows, "
+                f"{time.time() - t0:.0f} s",
+                flush=True,
+            )
     order = {"alpha": ALPHAS, "js_weighted": PIS}
     for id_, by_param in results.items():
         rows = []
@@ -623,8 +831,10 @@ def generate(ids, jobs):
         rows.sort(key=lambda r: (rank[r.split(",", 1)[0]], r.split(",")[1] != "float64"))
         path = DATA / f"{id_}.csv"
         path.write_text("method,dtype,param,x,expected,tol_ulp\n" + "\n".join(rows) + "\n")
-        print(f"{path.relative_to(DATA.parent.parent)}: {len(rows)} rows, "
-              f"{path.stat().st_size / 1e3:.0f} kB")
+        print(
+            f"{path.relative_to(DATA.parent.parent)}: {len(rows)} rows, "
+            f"{path.stat().st_size / 1e3:.0f} kB"
+        )
     print(f"total {time.time() - t0:.0f} s")
 
 
@@ -689,9 +899,11 @@ def math_md_forms(div: Div):
         F["df_logu"] = lambda r: -em1(-r / 2)
         F["log_d2f_logu"] = lambda r: -ln2 - 3 * r / 2
     elif i == "jeffreys":
+
         def conj(t):
             w = mp.lambertw(mp.exp(1 - t))
             return 1 / w - 1 - mp.log(w)
+
         F["conj"] = conj
         F["conj_fgan"] = lambda t: (lambda W: W + 1 / W + t - 2)(mp.lambertw(mp.exp(1 - t)))
         F["f_logu"] = lambda r: r * em1(r)
@@ -710,13 +922,15 @@ def math_md_forms(div: Div):
     elif i == "js_weighted":
         pi = P
         F["conj"] = lambda t: (1 - pi) * mp.log((1 - pi) / (1 - pi * mp.exp(t / pi)))
-        F["conj_stable"] = lambda t: (1 - pi) * (mp.log(1 - pi)
-                                                 - _log1mexp((-pi * mp.log(pi) - t) / pi))
+        F["conj_stable"] = lambda t: (
+            (1 - pi) * (mp.log(1 - pi) - _log1mexp((-pi * mp.log(pi) - t) / pi))
+        )
         F["inv_df"] = lambda t: ((1 - pi) / pi) / em1((-pi * mp.log(pi) - t) / pi)
         F["f"] = lambda u: -pi * u * _L((1 - pi) * (1 - u) / u) - (1 - pi) * _L(pi * (u - 1))
         F["df"] = lambda u: -pi * l1p((1 - pi) * (1 - u) / u)
-        F["f_logu"] = lambda r: (-pi * mp.exp(r) * _L((1 - pi) * em1(-r))
-                                 - (1 - pi) * _L(pi * em1(r)))
+        F["f_logu"] = lambda r: (
+            -pi * mp.exp(r) * _L((1 - pi) * em1(-r)) - (1 - pi) * _L(pi * em1(r))
+        )
         F["df_logu"] = lambda r: -pi * l1p((1 - pi) * em1(-r))
         F["log_d2f_logu"] = lambda r: mp.log(pi) - r - sp(r + mp.log(pi / (1 - pi)))
         F["g_ratio"] = lambda v: -pi * mp.log(pi + (1 - pi) * mp.exp(-v))
@@ -736,9 +950,9 @@ def math_md_forms(div: Div):
 
         def conj_d(t):
             return t * (3 - mp.sqrt(1 - t)) / (1 + mp.sqrt(1 - t)) if t >= -3 else mpf(-1)
+
         F["conj"] = lambda t: c * conj_d(t / c)
-        F["conj_alt"] = lambda t: c * (4 - t / c - 4 * mp.sqrt(1 - t / c)) if t / c >= -3 \
-            else -c
+        F["conj_alt"] = lambda t: c * (4 - t / c - 4 * mp.sqrt(1 - t / c)) if t / c >= -3 else -c
         F["inv_df"] = lambda t: 2 / mp.sqrt(1 - t / c) - 1
         F["activation"] = lambda v: c * mp.tanh(v / 2) * (1 + 2 / (1 + mp.exp(v)))
         F["f"] = lambda u: c * (u - 1) * ((u - 1) / (u + 1))
@@ -753,9 +967,11 @@ def math_md_forms(div: Div):
             if al > 1 and t <= -1 / (al - 1):
                 return -1 / al
             return em1((al / (al - 1)) * l1p((al - 1) * t)) / al
+
         F["conj"] = conj
-        F["inv_df"] = lambda t: (mp.exp(l1p((al - 1) * t) / (al - 1))
-                                 if not (al > 1 and t <= -1 / (al - 1)) else mpf(0))
+        F["inv_df"] = lambda t: (
+            mp.exp(l1p((al - 1) * t) / (al - 1)) if not (al > 1 and t <= -1 / (al - 1)) else mpf(0)
+        )
         F["f_logu"] = lambda r: (em1(al * r) - al * em1(r)) / (al * (al - 1))
 
         def series(r):
@@ -765,14 +981,17 @@ def math_md_forms(div: Div):
                 s = 1 + al * s
                 term = term * r / (n + 1)
             return S
+
         F["f_logu_series"] = series
         F["df_logu"] = lambda r: em1((al - 1) * r) / (al - 1)
         F["log_d2f_logu"] = lambda r: (al - 2) * r
         F["g_ratio"] = lambda v: em1((al - 1) * v) / (al - 1)
     elif i == "softened_reverse_kl":
+
         def conj(t):
             s = -mp.lambertw(-2 * mp.exp(t - 1), -1) - 1
             return ln2 - 1 - l1p(s)
+
         F["conj"] = conj
         F["g_ratio"] = lambda v: sp(-v) - ln2 - mp.exp(-v)
         F["f"] = lambda u: (1 + u) * l1p((1 - u) / (2 * u))
@@ -835,8 +1054,9 @@ def check(ids):
         for u in us:
             if not _close(div.df(u), mp.diff(div.f, u), mpf(10) ** -30):
                 report(f"{name} df({u})")
-            if id_ != "total_variation" and not _close(div.d2f(u), mp.diff(div.df, u),
-                                                       mpf(10) ** -30):
+            if id_ != "total_variation" and not _close(
+                div.d2f(u), mp.diff(div.df, u), mpf(10) ** -30
+            ):
                 report(f"{name} d2f({u})")
         # limits at 0+ and inf (and MATH.md's f(0+), f'(inf) table columns through them)
         for lims, s_ in ((div.lim0(), -1), (div.liminf(), 1)):
@@ -852,8 +1072,10 @@ def check(ids):
                         else:
                             oks.append(abs(v - L) < 1e-6)
                 if not any(oks):
-                    report(f"{name} limit {['f', 'df', 'd2f'][k]} at u = 2^{s_}*inf: "
-                           f"{mp.nstr(v, 8)} vs {L}")
+                    report(
+                        f"{name} limit {['f', 'df', 'd2f'][k]} at u = 2^{s_}*inf: "
+                        f"{mp.nstr(v, 8)} vs {L}"
+                    )
         # a = f'(0+), b = f'(inf)
         if div.a() != div.lim0()[1] or div.b() != div.liminf()[1]:
             report(f"{name} a, b")
@@ -864,12 +1086,22 @@ def check(ids):
         # MATH.md section 2 table: f'(1), f''(1)
         if id_ != "total_variation":
             P = None if param is None else mpf(param)
-            want = {"kl": (1, 1), "reverse_kl": (-1, 1), "pearson": (0, 2), "neyman": (0, 2),
-                    "squared_hellinger": (0, mpf(1) / 2), "jeffreys": (0, 2),
-                    "js": (0, mpf(1) / 4), "js_weighted": (0, P * (1 - P) if P else 0),
-                    "gan": (-mp.log(2), mpf(1) / 2), "triangular": (0, 1),
-                    "le_cam": (0, mpf(1) / 2), "alpha": (0, 1),
-                    "softened_reverse_kl": (-1, mpf(1) / 2), "softened_kl": (1, mpf(1) / 2)}
+            want = {
+                "kl": (1, 1),
+                "reverse_kl": (-1, 1),
+                "pearson": (0, 2),
+                "neyman": (0, 2),
+                "squared_hellinger": (0, mpf(1) / 2),
+                "jeffreys": (0, 2),
+                "js": (0, mpf(1) / 4),
+                "js_weighted": (0, P * (1 - P) if P else 0),
+                "gan": (-mp.log(2), mpf(1) / 2),
+                "triangular": (0, 1),
+                "le_cam": (0, mpf(1) / 2),
+                "alpha": (0, 1),
+                "softened_reverse_kl": (-1, mpf(1) / 2),
+                "softened_kl": (1, mpf(1) / 2),
+            }
             got = (div.df(mpf(1)), div.d2f(mpf(1)))
             if any(not _close(g, mpf(w), mpf(10) ** -40) for g, w in zip(got, want[id_])):
                 report(f"{name} f'(1), f''(1) = {got} vs table {want[id_]}")
@@ -885,8 +1117,7 @@ def check(ids):
             mine = div.value("conj", tx)
             bc, bu = brute_conj(div, mpf(tx))
             if not _close(mine, bc, mpf(10) ** -20):
-                report(f"{name} conj({tx}) = {mp.nstr(mine, 15)} vs brute force "
-                       f"{mp.nstr(bc, 15)}")
+                report(f"{name} conj({tx}) = {mp.nstr(mine, 15)} vs brute force {mp.nstr(bc, 15)}")
             mu = div.value("inv_df", tx)
             if id_ != "total_variation" and not _close(mu, bu, mpf(10) ** -8):
                 report(f"{name} inv_df({tx}) = {mp.nstr(mu, 12)} vs argmax {mp.nstr(bu, 12)}")
@@ -897,8 +1128,10 @@ def check(ids):
                 l1, l2 = h(mpf(2) ** 200), h(mpf(2) ** 10**5)
             ok = (l2 > l1 + 50) if mp.isinf(cb) else abs(l2 - cb) < 1e-10
             if not ok:
-                report(f"{name} f*(b) = {cb} but u b - f(u) at u = 2^200, 2^1e5: "
-                       f"{mp.nstr(l1, 10)}, {mp.nstr(l2, 10)}")
+                report(
+                    f"{name} f*(b) = {cb} but u b - f(u) at u = 2^200, 2^1e5: "
+                    f"{mp.nstr(l1, 10)}, {mp.nstr(l2, 10)}"
+                )
         # MATH.md closed and stable forms
         F = math_md_forms(div)
         rs = [mpf(x) for x in (-30, -3.5, -0.7, -1e-9, 1e-9, 0.4, 2.5, 25)]
@@ -925,8 +1158,10 @@ def check(ids):
                     ref = div.value(key, float(x))
                 got = fn(x)
                 if not _close(mp.re(got), ref, mpf(10) ** -25):
-                    report(f"{name} MATH.md {key}({mp.nstr(x, 8)}) = {mp.nstr(got, 15)} vs "
-                           f"definition {mp.nstr(ref, 15)}")
+                    report(
+                        f"{name} MATH.md {key}({mp.nstr(x, 8)}) = {mp.nstr(got, 15)} vs "
+                        f"definition {mp.nstr(ref, 15)}"
+                    )
     print(f"{bad} mismatches")
     return bad
 

@@ -108,8 +108,10 @@ def _check_poole(spec, v: np.ndarray, fmt, tol: float):
         for what, got, ref in (("estimate", est[i], e_ref), ("objective", loss[i], l_ref)):
             err = R.ulp_error(float(got), ref, fmt)
             if not err <= tol:
-                worst.append(f"{what} V={x!r}: got {float(got)!r}, exact {R.mp.nstr(ref, 20)}, "
-                             f"err {err:.3g} ulp")
+                worst.append(
+                    f"{what} V={x!r}: got {float(got)!r}, exact {R.mp.nstr(ref, 20)}, "
+                    f"err {err:.3g} ulp"
+                )
     assert not worst, f"{_spec_id(spec)}: " + "; ".join(worst[:6])
 
 
@@ -122,10 +124,15 @@ def test_poole_table_grid(spec):
 
 @pytest.mark.parametrize("spec", POOLE_TARGETS, ids=_spec_id)
 @settings(max_examples=25)
-@given(v=hnp.arrays(np.float64, st.integers(1, 4),
-                    elements=st.one_of(st.floats(-700.0, 700.0),
-                                       st.floats(-1e-6, 1e-6),
-                                       st.floats(-40.0, 40.0))))
+@given(
+    v=hnp.arrays(
+        np.float64,
+        st.integers(1, 4),
+        elements=st.one_of(
+            st.floats(-700.0, 700.0), st.floats(-1e-6, 1e-6), st.floats(-40.0, 40.0)
+        ),
+    )
+)
 def test_poole_table_random(spec, v):
     """As test_poole_table_grid on V drawn from [-700, 700]."""
     _check_poole(spec, v, R.F64, TOL64)
@@ -135,8 +142,11 @@ def test_poole_table_random(spec, v):
 def test_poole_table_float32(spec):
     """float32 in, float32 out, within 4 float32 ulp of the exact value at the float32 input
     (the float32 range overflows at e^88.7: those points must give +-inf)."""
-    grid = np.array(POOLE_GRID + (-100.0, 100.0, -60.0, 44.0, 30.0, -30.0, 0.3, -2.5, 1e-3,
-                                  -1e-20, 88.0, -88.0), dtype=np.float32)
+    grid = np.array(
+        POOLE_GRID
+        + (-100.0, 100.0, -60.0, 44.0, 30.0, -30.0, 0.3, -2.5, 1e-3, -1e-20, 88.0, -88.0),
+        dtype=np.float32,
+    )
     _check_poole(spec, grid, R.F32, TOL32)
 
 
@@ -148,13 +158,25 @@ def test_critic_and_target_as_divergence_objects():
             a = fn(v, critic="gan", target=name)
             b = fn(v, critic=fdiv.gan, target=fdiv.get(name))
             np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(fdiv.log_ratio(v, critic=fdiv.alpha(0.5)),
-                                  fdiv.log_ratio(v, critic=fdiv.get("alpha", alpha=0.5)))
+    np.testing.assert_array_equal(
+        fdiv.log_ratio(v, critic=fdiv.alpha(0.5)),
+        fdiv.log_ratio(v, critic=fdiv.get("alpha", alpha=0.5)),
+    )
 
 
-@pytest.mark.parametrize("critic", ["kl", "pearson", "squared_hellinger", "jeffreys",
-                                    ("alpha", 2.0), ("alpha", 0.5), ("js_weighted", 0.3)],
-                         ids=lambda c: c if isinstance(c, str) else _spec_id(c))
+@pytest.mark.parametrize(
+    "critic",
+    [
+        "kl",
+        "pearson",
+        "squared_hellinger",
+        "jeffreys",
+        ("alpha", 2.0),
+        ("alpha", 0.5),
+        ("js_weighted", 0.3),
+    ],
+    ids=lambda c: c if isinstance(c, str) else _spec_id(c),
+)
 def test_other_critics_compose_through_log_ratio(critic):
     """For any critic D: estimate = f_G(e^lam) and objective at lam = log_ratio(V, D), i.e. the
     GAN-critic values (whose log r-hat is V itself) taken at lam (MATH.md §6, general D)."""
@@ -166,8 +188,9 @@ def test_other_critics_compose_through_log_ratio(critic):
             for fn in (fdiv.generator_estimate, fdiv.generator_loss):
                 got = np.asarray(fn(v, critic=d, target=target))
                 want = np.asarray(fn(lam, critic="gan", target=target))
-                np.testing.assert_allclose(got, want, rtol=4e-16, atol=0,
-                                           err_msg=f"{fn.__name__} {d!r} -> {target!r}")
+                np.testing.assert_allclose(
+                    got, want, rtol=4e-16, atol=0, err_msg=f"{fn.__name__} {d!r} -> {target!r}"
+                )
 
 
 def test_poole_table_overflow_examples():
@@ -186,8 +209,13 @@ def _softplus_mp(x):
     return R.mp.log1p(R.mp.exp(x))
 
 
-@given(v=hnp.arrays(np.float64, st.integers(1, 8),
-                    elements=st.one_of(st.floats(-700.0, 700.0), st.floats(-5.0, 5.0))))
+@given(
+    v=hnp.arrays(
+        np.float64,
+        st.integers(1, 8),
+        elements=st.one_of(st.floats(-700.0, 700.0), st.floats(-5.0, 5.0)),
+    )
+)
 def test_nonsaturating_loss(v):
     """generator_loss(v, gan critic, target softened_reverse_kl) = softplus(-v) + 1 - log 2: the
     non-saturating loss -log sigma(v) up to a constant (MATH.md §5.5), 8 ulp."""
@@ -199,15 +227,36 @@ def test_nonsaturating_loss(v):
         assert err <= TOL64, (x, g, ref, err)
     # and differs from numpy's softplus(-v) by the constant 1 - log 2
     ns = np.logaddexp(0.0, -v)
-    np.testing.assert_allclose(got - ns, 1.0 - LOG2, rtol=0,
-                               atol=1e-15 * (1.0 + float(np.max(np.abs(ns)))))
+    np.testing.assert_allclose(
+        got - ns, 1.0 - LOG2, rtol=0, atol=1e-15 * (1.0 + float(np.max(np.abs(ns))))
+    )
 
 
 # =============================================================================================
 # 2. log_ratio: log r-hat = log (f')^-1(g(V)) for every critic and both activations.
 
-LOG_RATIO_GRID = (-700.0, -300.0, -50.0, -10.0, -3.0, -2.0, -1.5, -1.0, -0.5, -1e-8, 0.0, 1e-8,
-                  0.25, 0.5, 1.0, 2.0, 10.0, 50.0, 300.0, 700.0)
+LOG_RATIO_GRID = (
+    -700.0,
+    -300.0,
+    -50.0,
+    -10.0,
+    -3.0,
+    -2.0,
+    -1.5,
+    -1.0,
+    -0.5,
+    -1e-8,
+    0.0,
+    1e-8,
+    0.25,
+    0.5,
+    1.0,
+    2.0,
+    10.0,
+    50.0,
+    300.0,
+    700.0,
+)
 _LR_CACHE: dict = {}
 
 
@@ -266,8 +315,13 @@ def test_log_ratio_fgan_grid(div):
 
 
 @settings(max_examples=20)
-@given(v=hnp.arrays(np.float64, st.integers(1, 4),
-                    elements=st.one_of(st.floats(-700.0, 700.0), st.floats(-5.0, 5.0))))
+@given(
+    v=hnp.arrays(
+        np.float64,
+        st.integers(1, 4),
+        elements=st.one_of(st.floats(-700.0, 700.0), st.floats(-5.0, 5.0)),
+    )
+)
 def test_log_ratio_fgan_random(div, v):
     """As test_log_ratio_fgan_grid on random V."""
     _check_log_ratio_fgan(div, v)
@@ -281,9 +335,18 @@ def test_log_ratio_js_weighted_large_negative_v(pi):
     points were found by a random scan (relative errors 1.0e-15 .. 1.14e-15, ~8 ulp: the kernel
     forms y = softplus(-V)/pi as exp(log softplus(-V) - log pi), whose rounding error is
     amplified by |log y| ~ 8)."""
-    v = np.concatenate([np.linspace(-700.0, -20.0, 69),
-                        [-626.451511537887, -685.7773508825577, -686.2208330986165,
-                         -77.74170324806562, -57.93863776334649]])
+    v = np.concatenate(
+        [
+            np.linspace(-700.0, -20.0, 69),
+            [
+                -626.451511537887,
+                -685.7773508825577,
+                -686.2208330986165,
+                -77.74170324806562,
+                -57.93863776334649,
+            ],
+        ]
+    )
     _check_log_ratio_fgan(fdiv.js_weighted(pi), v)
 
 
@@ -294,8 +357,7 @@ def test_log_ratio_issue_closed_forms():
         np.testing.assert_allclose(fdiv.log_ratio(v, critic="kl"), v - 1, rtol=1e-15, atol=0)
         np.testing.assert_allclose(fdiv.log_ratio(v, critic="gan"), v, rtol=1e-15, atol=0)
         np.testing.assert_allclose(fdiv.log_ratio(v, critic="neyman"), v / 2, rtol=1e-15)
-        np.testing.assert_allclose(fdiv.log_ratio(v, critic="squared_hellinger"), 2 * v,
-                                   rtol=1e-15)
+        np.testing.assert_allclose(fdiv.log_ratio(v, critic="squared_hellinger"), 2 * v, rtol=1e-15)
         pe = np.asarray(fdiv.log_ratio(v, critic="pearson"))
         assert np.all(pe[:2] == -np.inf)
         np.testing.assert_allclose(pe[2:], np.log1p(v[2:] / 2), rtol=1e-15, atol=1e-300)
@@ -343,8 +405,13 @@ def test_log_ratio_round_trip_grid(strictly_convex_div):
 
 
 @settings(max_examples=30)
-@given(v=hnp.arrays(np.float64, st.integers(1, 16),
-                    elements=st.one_of(st.floats(-40.0, 40.0), st.floats(-1e-3, 1e-3))))
+@given(
+    v=hnp.arrays(
+        np.float64,
+        st.integers(1, 16),
+        elements=st.one_of(st.floats(-40.0, 40.0), st.floats(-1e-3, 1e-3)),
+    )
+)
 def test_log_ratio_round_trip_random(strictly_convex_div, v):
     _round_trip(strictly_convex_div, v)
 
@@ -357,10 +424,24 @@ def test_log_ratio_round_trip_random(strictly_convex_div, v):
 # L(theta) = E_z[loss(V(theta + z))]; D_G(theta) = E_z[f_G(p/q_theta (theta + z))]
 # with log p/q_theta(theta + z) = -theta z - theta^2 / 2.
 
-GRAD_TARGETS = tuple((n, None) for n in (
-    "kl", "reverse_kl", "pearson", "neyman", "squared_hellinger", "jeffreys", "js", "gan",
-    "total_variation", "triangular", "le_cam", "softened_reverse_kl", "softened_kl",
-)) + (("alpha", 0.5), ("alpha", 2.0), ("alpha", -1.0), ("alpha", 3.0), ("js_weighted", 0.3))
+GRAD_TARGETS = tuple(
+    (n, None)
+    for n in (
+        "kl",
+        "reverse_kl",
+        "pearson",
+        "neyman",
+        "squared_hellinger",
+        "jeffreys",
+        "js",
+        "gan",
+        "total_variation",
+        "triangular",
+        "le_cam",
+        "softened_reverse_kl",
+        "softened_kl",
+    )
+) + (("alpha", 0.5), ("alpha", 2.0), ("alpha", -1.0), ("alpha", 3.0), ("js_weighted", 0.3))
 THETA0 = (0.3, -0.7)
 GH_Z, GH_W = hermegauss(120)
 GH_W = GH_W / SQRT2PI
@@ -422,8 +503,12 @@ def _grad_pair(spec, theta0: float, which: str):
     fn = {"loss": fdiv.generator_loss, "estimate": fdiv.generator_estimate}[which]
 
     def L(theta):
-        return _expect_frozen(lambda v: fn(v, critic="gan", target=target), theta, theta0,
-                              smooth=spec[0] != "total_variation")
+        return _expect_frozen(
+            lambda v: fn(v, critic="gan", target=target),
+            theta,
+            theta0,
+            smooth=spec[0] != "total_variation",
+        )
 
     dL = _deriv(L, theta0)
     dD = _deriv(lambda th: _divergence_gaussian(g, th), theta0)
@@ -439,8 +524,11 @@ def test_generator_loss_gradient(spec, theta0):
     assert abs(dD) > 1e-3  # the check is not vacuous
 
 
-@pytest.mark.parametrize("spec", [("kl", None), ("gan", None), ("pearson", None),
-                                  ("alpha", 2.0), ("js", None)], ids=_spec_id)
+@pytest.mark.parametrize(
+    "spec",
+    [("kl", None), ("gan", None), ("pearson", None), ("alpha", 2.0), ("js", None)],
+    ids=_spec_id,
+)
 def test_plugin_estimate_has_wrong_gradient(spec):
     """The same check fails for the plug-in f_G(r-hat) (correct value, wrong gradient; only
     reverse_kl's plug-in differs from its objective by a constant)."""
@@ -460,11 +548,13 @@ def test_gaussian_divergence_quadrature_sanity():
     assert _divergence_gaussian(fdiv.kl, d) == pytest.approx(d * d / 2, rel=1e-11)
     assert _divergence_gaussian(fdiv.reverse_kl, d) == pytest.approx(d * d / 2, rel=1e-11)
     assert _divergence_gaussian(fdiv.squared_hellinger, d) == pytest.approx(
-        2 - 2 * math.exp(-d * d / 8), rel=1e-11)
+        2 - 2 * math.exp(-d * d / 8), rel=1e-11
+    )
     assert _divergence_gaussian(fdiv.pearson, d) == pytest.approx(math.expm1(d * d), rel=1e-11)
     assert _divergence_gaussian(fdiv.jeffreys, d) == pytest.approx(d * d, rel=1e-11)
     assert _divergence_gaussian(fdiv.total_variation, d) == pytest.approx(
-        math.erf(d / (2 * math.sqrt(2))), rel=1e-11)  # 2 Phi(d/2) - 1
+        math.erf(d / (2 * math.sqrt(2))), rel=1e-11
+    )  # 2 Phi(d/2) - 1
 
 
 # =============================================================================================
@@ -616,9 +706,12 @@ def test_bounds_below_truth_for_suboptimal_critic(kind):
     assert abs(b_opt.value - KL_TRUE) <= 4 * b_opt.stderr, (b_opt.value, b_opt.stderr)
 
 
-@given(tr=hnp.arrays(np.float64, st.integers(1, 20), elements=st.floats(-30.0, 30.0)),
-       tf=hnp.arrays(np.float64, st.integers(1, 20),
-                     elements=st.one_of(st.floats(-30.0, 30.0), st.just(1.0))))
+@given(
+    tr=hnp.arrays(np.float64, st.integers(1, 20), elements=st.floats(-30.0, 30.0)),
+    tf=hnp.arrays(
+        np.float64, st.integers(1, 20), elements=st.one_of(st.floats(-30.0, 30.0), st.just(1.0))
+    ),
+)
 def test_dv_at_least_nwj(tr, tf):
     """For the same T on any batch DV >= NWJ (log z <= z/e); klwgan = dv."""
     with np.errstate(**QUIET):
@@ -678,8 +771,13 @@ def test_error_non_finite_t():
 def test_error_mismatched_true_log_ratio():
     pat = r"(?i)shape|size|values|length|mismatch"
     with pytest.raises(ValueError, match=pat):
-        fdiv.critic_report(VR, VF, critic="gan", true_log_ratio_real=np.zeros(VR.size + 1),
-                           true_log_ratio_fake=np.zeros(VF.size))
+        fdiv.critic_report(
+            VR,
+            VF,
+            critic="gan",
+            true_log_ratio_real=np.zeros(VR.size + 1),
+            true_log_ratio_fake=np.zeros(VF.size),
+        )
     with pytest.raises(ValueError, match=pat):
         fdiv.critic_report(VR, VF, critic="gan", true_log_ratio_fake=np.zeros(VF.size - 1))
 
@@ -750,16 +848,24 @@ def _report(shift: float, seed: int = 5, n: int = 4000, true: bool = True):
 
 def _section(d: dict, pattern: str, exclude: str = r"^$") -> dict:
     """The one top-level dict entry of to_dict() whose key matches pattern."""
-    hits = [k for k, v in d.items() if isinstance(v, dict) and re.search(pattern, k, re.I)
-            and not re.search(exclude, k, re.I)]
+    hits = [
+        k
+        for k, v in d.items()
+        if isinstance(v, dict) and re.search(pattern, k, re.I) and not re.search(exclude, k, re.I)
+    ]
     assert len(hits) == 1, (pattern, sorted(d))
     return d[hits[0]]
 
 
 def _numbers(flat: dict, *patterns: str, exclude: str = r"^$") -> dict:
-    return {k: v for k, v in flat.items()
-            if all(re.search(p, k, re.I) for p in patterns) and not re.search(exclude, k, re.I)
-            and isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return {
+        k: v
+        for k, v in flat.items()
+        if all(re.search(p, k, re.I) for p in patterns)
+        and not re.search(exclude, k, re.I)
+        and isinstance(v, (int, float))
+        and not isinstance(v, bool)
+    }
 
 
 def _estimate_errors(d: dict) -> dict:
@@ -806,8 +912,9 @@ def test_critic_report_runs_and_serialises():
     bounds = _flatten(_section(d, r"bound"))
     assert _numbers(bounds, r"value") and _numbers(bounds, r"stderr|se$"), bounds
     b = fdiv.bound(*_batches(5, 4000, 4000), "gan", kind="fgan")
-    assert list(_numbers(bounds, r"fgan", r"value").values())[0] == pytest.approx(b.value,
-                                                                                  rel=1e-12)
+    assert list(_numbers(bounds, r"fgan", r"value").values())[0] == pytest.approx(
+        b.value, rel=1e-12
+    )
 
 
 def test_critic_report_true_ratio_diagnostics():

@@ -3,9 +3,8 @@
 import mmap
 import tempfile
 
-import numpy as np
-
 import fdiv
+import numpy as np
 
 BIG = 2**31 + 77
 

@@ -25,18 +25,23 @@ except ImportError:  # pytest's importlib import mode does not put tests/ on sys
 def _describe(t, got, err, worst=5) -> str:
     bad = np.flatnonzero(~(err <= t.tol))
     order = bad[np.argsort(-(err[bad] / t.tol[bad]), kind="stable")][:worst]
-    lines = [f"{t.id}_{t.method} ({t.dtype}): {bad.size} of {err.size} rows over tolerance, "
-             f"max error {_ulp.fmt_ulp(float(err.max()))} ulp; worst rows:"]
+    lines = [
+        f"{t.id}_{t.method} ({t.dtype}): {bad.size} of {err.size} rows over tolerance, "
+        f"max error {_ulp.fmt_ulp(float(err.max()))} ulp; worst rows:"
+    ]
     for i in order:
         p = "" if t.param is None else f"param={float(t.param[i])!r} "
-        lines.append(f"  {p}x={float(t.x[i])!r} ({float(t.x[i]).hex()}) got={float(got[i])!r} "
-                     f"expected={float(t.expected[i])!r} err={_ulp.fmt_ulp(float(err[i]))} ulp "
-                     f"(tol {_ulp.fmt_ulp(float(t.tol[i]))})")
+        lines.append(
+            f"  {p}x={float(t.x[i])!r} ({float(t.x[i]).hex()}) got={float(got[i])!r} "
+            f"expected={float(t.expected[i])!r} err={_ulp.fmt_ulp(float(err[i]))} ulp "
+            f"(tol {_ulp.fmt_ulp(float(t.tol[i]))})"
+        )
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize(("id_", "method", "dtype"), _ulp.cases(),
-                         ids=["-".join(c) for c in _ulp.cases()])
+@pytest.mark.parametrize(
+    ("id_", "method", "dtype"), _ulp.cases(), ids=["-".join(c) for c in _ulp.cases()]
+)
 def test_reference(id_, method, dtype):
     t, got, err = _ulp.errors(id_, method, dtype)
     assert got.dtype == np.dtype(dtype), f"{id_}_{method} returned {got.dtype} for {dtype}"

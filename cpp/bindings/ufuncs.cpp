@@ -82,8 +82,8 @@ void loop2(char** args, const npy_intp* dims, const npy_intp* steps, void* data)
     } else {
         char *a = args[0], *b = args[1], *out = args[2];
         for (npy_intp i = 0; i < n; ++i, a += steps[0], b += steps[1], out += steps[2])
-            *reinterpret_cast<T*>(out) = T(F(double(*reinterpret_cast<const T*>(a)),
-                                             double(*reinterpret_cast<const B*>(b))));
+            *reinterpret_cast<T*>(out) = T(
+                F(double(*reinterpret_cast<const T*>(a)), double(*reinterpret_cast<const B*>(b))));
     }
     std::feclearexcept(FE_ALL_EXCEPT);
 }
@@ -103,16 +103,16 @@ void loop3(char** args, const npy_intp* dims, const npy_intp* steps, void* data)
         T* out = reinterpret_cast<T*>(args[3]);
         fdv::parallel_for(n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
             for (std::ptrdiff_t i = lo; i < hi; ++i)
-                out[i] = T(F(double(a[i]), double(b[i]),
-                             *reinterpret_cast<const double*>(c + i * sc)));
+                out[i] =
+                    T(F(double(a[i]), double(b[i]), *reinterpret_cast<const double*>(c + i * sc)));
         });
     } else {
         char *a = args[0], *b = args[1], *c = args[2], *out = args[3];
         for (npy_intp i = 0; i < n;
              ++i, a += steps[0], b += steps[1], c += steps[2], out += steps[3])
-            *reinterpret_cast<T*>(out) = T(F(double(*reinterpret_cast<const T*>(a)),
-                                             double(*reinterpret_cast<const T*>(b)),
-                                             *reinterpret_cast<const double*>(c)));
+            *reinterpret_cast<T*>(out) =
+                T(F(double(*reinterpret_cast<const T*>(a)), double(*reinterpret_cast<const T*>(b)),
+                    *reinterpret_cast<const double*>(c)));
     }
     std::feclearexcept(FE_ALL_EXCEPT);
 }
@@ -135,8 +135,8 @@ void add(py::module_& m, Fn kernel, PyUFuncGenericFunction* funcs, char* types, 
          const std::string& name, const std::string& doc) {
     void** data = new void*[2];  // kept by NumPy for the life of the process
     data[0] = data[1] = reinterpret_cast<void*>(kernel);
-    PyObject* uf = PyUFunc_FromFuncAndData(funcs, data, types, 2, nin, 1, PyUFunc_None,
-                                           keep(name), keep(doc), 0);
+    PyObject* uf = PyUFunc_FromFuncAndData(funcs, data, types, 2, nin, 1, PyUFunc_None, keep(name),
+                                           keep(doc), 0);
     if (uf == nullptr) throw py::error_already_set();
     m.attr(name.c_str()) = py::reinterpret_steal<py::object>(uf);
 }
@@ -164,14 +164,14 @@ const char* method_doc(const std::string& method) {
 }  // namespace
 
 void register_ufuncs(py::module_& m) {
-#define FDIV_M1(id, method)                                                                    \
-    add(m, &fdv::id::method, funcs1, types1, 1, #id "_" #method,                              \
-                                  std::string(#id "_" #method "(x, /, out=None, *, where=True, " \
-                                                               "...)\n\n") +                   \
-                                      method_doc(#method) + " for the divergence '" #id "'.");
-#define FDIV_M2(id, method)                                                                   \
-    add(m, &fdv::id::method, funcs2p, types2p, 2, #id "_" #method,                           \
-        std::string(#id "_" #method "(x, param, /, out=None, *, where=True, ...)\n\n") +      \
+#define FDIV_M1(id, method)                                            \
+    add(m, &fdv::id::method, funcs1, types1, 1, #id "_" #method,       \
+        std::string(#id "_" #method "(x, /, out=None, *, where=True, " \
+                        "...)\n\n") +                                  \
+            method_doc(#method) + " for the divergence '" #id "'.");
+#define FDIV_M2(id, method)                                                              \
+    add(m, &fdv::id::method, funcs2p, types2p, 2, #id "_" #method,                       \
+        std::string(#id "_" #method "(x, param, /, out=None, *, where=True, ...)\n\n") + \
             method_doc(#method) + " for the family '" #id "' at parameter `param`.");
 #define FDIV_EACH_METHOD(MAC, id) \
     MAC(id, f)                    \
@@ -187,16 +187,15 @@ void register_ufuncs(py::module_& m) {
     MAC(id, log_ratio)            \
     MAC(id, log_inv_df)           \
     MAC(id, objective_logu)
-#define FDIV_REG1(id, dual)                                                              \
-    FDIV_EACH_METHOD(FDIV_M1, id)                                                        \
-    add(m, &fdv::perspective1<fdv::id, fdv::dual>::eval, funcs2, types2, 2,               \
-        #id "_perspective",                                                              \
-        #id "_perspective(p, q, /, out=None, *, where=True, ...)\n\nq f(p/q) for '" #id \
+#define FDIV_REG1(id, dual)                                                                     \
+    FDIV_EACH_METHOD(FDIV_M1, id)                                                               \
+    add(m, &fdv::perspective1<fdv::id, fdv::dual>::eval, funcs2, types2, 2, #id "_perspective", \
+        #id "_perspective(p, q, /, out=None, *, where=True, ...)\n\nq f(p/q) for '" #id         \
             "' with 0 f(0/0) = 0, q = 0 < p: p f'(inf), p = 0 < q: q f(0+).");
-#define FDIV_REG2(id)                                                                        \
-    FDIV_EACH_METHOD(FDIV_M2, id)                                                            \
-    add(m, &fdv::perspective2<fdv::id, fdv::id, &fdv::one_minus>::eval, funcs3, types3, 3,   \
-        #id "_perspective",                                                                  \
+#define FDIV_REG2(id)                                                                          \
+    FDIV_EACH_METHOD(FDIV_M2, id)                                                              \
+    add(m, &fdv::perspective2<fdv::id, fdv::id, &fdv::one_minus>::eval, funcs3, types3, 3,     \
+        #id "_perspective",                                                                    \
         #id "_perspective(p, q, param, /, out=None, *, where=True, ...)\n\nq f(p/q) for '" #id \
             "' with 0 f(0/0) = 0, q = 0 < p: p f'(inf), p = 0 < q: q f(0+).");
     FDIV_CATALOGUE_1(FDIV_REG1)

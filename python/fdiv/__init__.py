@@ -5,6 +5,7 @@
 """
 
 from . import ufuncs
+from ._api import _FIXED as _fixed
 from ._api import (
     ConjDomain,
     Divergence,
@@ -14,7 +15,7 @@ from ._api import (
     js_weighted,
     names,
 )
-from ._api import _FIXED as _fixed
+from ._core import get_num_threads, set_num_threads
 from ._critic import (
     CriticReport,
     Estimate,
@@ -24,7 +25,6 @@ from ._critic import (
     generator_loss,
     log_ratio,
 )
-from ._core import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
 

@@ -26,10 +26,15 @@ def main() -> None:
 
     print("\ntail weights (L, R): left = mode-seeking, right = mode-covering")
     for name in fdiv.names():
-        d = fdiv.get(name, **({"alpha": 0.5} if name == "alpha" else {}),
-                     **({"pi": 0.3} if name == "js_weighted" else {}))
-        print(f"  {d!r:>36}: L = {d.tail_weights[0]:5}, R = {d.tail_weights[1]:5}, "
-              f"f(0+) = {d.f0:.4g}, f'(inf) = {d.df_inf:.4g}")
+        d = fdiv.get(
+            name,
+            **({"alpha": 0.5} if name == "alpha" else {}),
+            **({"pi": 0.3} if name == "js_weighted" else {}),
+        )
+        print(
+            f"  {d!r:>36}: L = {d.tail_weights[0]:5}, R = {d.tail_weights[1]:5}, "
+            f"f(0+) = {d.f0:.4g}, f'(inf) = {d.df_inf:.4g}"
+        )
 
     p = np.array([0.5, 0.3, 0.2, 0.0])
     q = np.array([0.25, 0.25, 0.25, 0.25])

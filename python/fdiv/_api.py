@@ -61,8 +61,7 @@ def _validate_param(name: str, value: Any) -> Any:
         raise ValueError(f"{pname} must be finite, got {value!r}")
     if name == "alpha" and np.any((arr == 0.0) | (arr == 1.0)):
         raise ValueError(
-            "alpha must not be 0 or 1 (the limits are fdiv.reverse_kl and fdiv.kl), "
-            f"got {value!r}"
+            f"alpha must not be 0 or 1 (the limits are fdiv.reverse_kl and fdiv.kl), got {value!r}"
         )
     if name == "js_weighted" and np.any((arr <= 0.0) | (arr >= 1.0)):
         raise ValueError(f"pi must lie in the open interval (0, 1), got {value!r}")
@@ -227,8 +226,9 @@ class Divergence:
         if self._dual is None:
             dual_name = CATALOGUE[self._name][0]
             if self._name in PARAMETERS:
-                d = Divergence(dual_name, _scalar_or_array(1.0 - np.asarray(self._param)),
-                               _validated=True)
+                d = Divergence(
+                    dual_name, _scalar_or_array(1.0 - np.asarray(self._param)), _validated=True
+                )
             elif dual_name == self._name:
                 d = self
             else:

@@ -323,8 +323,11 @@ def critic_report(
             "rmse": float(np.sqrt(np.mean(err**2))),
         }
     if true_log_ratio_fake is not None or true_log_ratio_real is not None:
-        tl_f = None if true_log_ratio_fake is None else np.asarray(true_log_ratio_fake, float).ravel()
-        tl_r = None if true_log_ratio_real is None else np.asarray(true_log_ratio_real, float).ravel()
+        tl_f = tl_r = None
+        if true_log_ratio_fake is not None:
+            tl_f = np.asarray(true_log_ratio_fake, dtype=np.float64).ravel()
+        if true_log_ratio_real is not None:
+            tl_r = np.asarray(true_log_ratio_real, dtype=np.float64).ravel()
         for name, g in _report_divergences():
             t = {}
             if tl_f is not None:

@@ -28,7 +28,9 @@ struct alpha {
         return h * (h / c);
     }
     // log|a (a - 1)| without overflow for huge |a|
-    static double log_aa1(double a) { return std::log(std::fabs(a)) + std::log(std::fabs(a - 1.0)); }
+    static double log_aa1(double a) {
+        return std::log(std::fabs(a)) + std::log(std::fabs(a - 1.0));
+    }
 
     static double series(double r, double a) {
         double pw = 0.5 * r * r;
@@ -189,7 +191,8 @@ struct alpha {
         double sh, se;
         two_sum(1.0, ph, sh, se);
         two_sum(sh, se + pl, b.sh, b.sl);  // renormalised: sign and size of s are b.sh's
-        b.ls = std::fabs(ph) < 0.5 ? std::log1p(ph) + pl / (1.0 + ph) : std::log(b.sh) + b.sl / b.sh;
+        b.ls =
+            std::fabs(ph) < 0.5 ? std::log1p(ph) + pl / (1.0 + ph) : std::log(b.sh) + b.sl / b.sh;
         return b;
     }
     // s^(qh + ql), s = sh + sl > 0, without magnifying the rounding of log s.

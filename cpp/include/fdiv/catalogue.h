@@ -10,19 +10,19 @@
 #include "tv.h"
 
 // X(id, dual id) for the non-parametric entries
-#define FDIV_CATALOGUE_1(X)                   \
-    X(kl, reverse_kl)                         \
-    X(reverse_kl, kl)                         \
-    X(pearson, neyman)                        \
-    X(neyman, pearson)                        \
-    X(squared_hellinger, squared_hellinger)   \
-    X(jeffreys, jeffreys)                     \
-    X(js, js)                                 \
-    X(gan, gan)                               \
-    X(total_variation, total_variation)       \
-    X(triangular, triangular)                 \
-    X(le_cam, le_cam)                         \
-    X(softened_reverse_kl, softened_kl)       \
+#define FDIV_CATALOGUE_1(X)                 \
+    X(kl, reverse_kl)                       \
+    X(reverse_kl, kl)                       \
+    X(pearson, neyman)                      \
+    X(neyman, pearson)                      \
+    X(squared_hellinger, squared_hellinger) \
+    X(jeffreys, jeffreys)                   \
+    X(js, js)                               \
+    X(gan, gan)                             \
+    X(total_variation, total_variation)     \
+    X(triangular, triangular)               \
+    X(le_cam, le_cam)                       \
+    X(softened_reverse_kl, softened_kl)     \
     X(softened_kl, softened_reverse_kl)
 
 // X(id) for the parametric entries (parameter as the last ufunc input; dual parameter 1 - c)

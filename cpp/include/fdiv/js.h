@@ -67,7 +67,8 @@ struct js {
     // log f'' = -log 2 - r - softplus(r) = -log(2u(1+u)); zero at 2u(1+u) = 1.
     static double log_d2f_logu(double r) {
         if (is_nan(r)) return nan;
-        constexpr zero_point z{-0x1.014b1f88a9096p+0, -2.3695131076229218e-17, 0x1.126145e9ecd56p-2};
+        constexpr zero_point z{-0x1.014b1f88a9096p+0, -2.3695131076229218e-17,
+                               0x1.126145e9ecd56p-2};
         double d = z.d(r);
         if (std::fabs(d) < 1.0) return -(d + zero_point::log1p_ratio(d, z.sigma));
         if (r > 0.0) return -((2.0 * r + LN2_HI) + (std::log1p(std::exp(-r)) + LN2_LO));
@@ -179,7 +180,8 @@ struct js_weighted {
         if (r == inf) return inf;
         if (r > 40.0) {
             // f = e^r [-pi L(q expm1(-r)) - q e^-r L(pi expm1(r))], with
-            // e^-r L(pi expm1(r)) = e^-r log(m) - pi (1 - e^-r), log m = r + log pi + log1p(q e^-r/pi).
+            // e^-r L(pi expm1(r)) = e^-r log(m) - pi (1 - e^-r), log m = r + log pi + log1p(q
+            // e^-r/pi).
             double em = std::exp(-r);
             double logm = r + std::log(pi) + std::log1p(q * em / pi);
             double b = -pi * log1pmx(q * std::expm1(-r)) - q * (em * logm - pi * (1.0 - em));

@@ -61,7 +61,8 @@ struct softened_reverse_kl {
     // log f'' = -2r - softplus(r) = -log(u^2 (1+u)); zero at u^2 (1+u) = 1.
     static double log_d2f_logu(double r) {
         if (is_nan(r)) return nan;
-        constexpr zero_point z{-0x1.1ff2c7fd77084p-2, -1.4871495844636426e-17, 0x1.b87bc968e1861p-2};
+        constexpr zero_point z{-0x1.1ff2c7fd77084p-2, -1.4871495844636426e-17,
+                               0x1.b87bc968e1861p-2};
         double d = z.d(r);
         if (std::fabs(d) < 1.0) return -(2.0 * d + zero_point::log1p_ratio(d, z.sigma));
         if (r > 0.0) return -(3.0 * r + std::log1p(std::exp(-r)));
@@ -96,9 +97,7 @@ struct softened_reverse_kl {
         return -std::log(s);
     }
     // f - u f' = softplus(-l) + 1 - log 2: the non-saturating GAN loss plus a constant (§5.5)
-    static double objective_logu(double l) {
-        return (softplus(-l) + (1.0 - LN2_HI)) - LN2_LO;
-    }
+    static double objective_logu(double l) { return (softplus(-l) + (1.0 - LN2_HI)) - LN2_LO; }
 };
 
 struct softened_kl {
