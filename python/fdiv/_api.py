@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _core
 from ._catalogue import CATALOGUE, PARAMETERS
+from .ufuncs import METHODS
 
 __all__ = ["Divergence", "ConjDomain", "get", "names", "alpha", "js_weighted", "discrete"]
 
@@ -95,25 +96,7 @@ class Divergence:
         self._name = name
         self._param = param
         self._dual = None
-        self._ufuncs = {
-            m: getattr(_core, f"{name}_{m}")
-            for m in (
-                "f",
-                "df",
-                "d2f",
-                "f_logu",
-                "df_logu",
-                "log_d2f_logu",
-                "conj",
-                "inv_df",
-                "activation",
-                "ratio_activation",
-                "log_ratio",
-                "log_inv_df",
-                "objective_logu",
-                "perspective",
-            )
-        }
+        self._ufuncs = {m: getattr(_core, f"{name}_{m}") for m in METHODS}
 
     # -- identity -------------------------------------------------------------------------
     @property
