@@ -4,7 +4,7 @@
 >>> fdiv.kl.f(2.0), fdiv.alpha(0.5).conj(1.0), fdiv.js.tail_weights
 """
 
-from . import ufuncs
+from . import plot, ufuncs
 from ._api import _FIXED as _fixed
 from ._api import (
     ConjDomain,
@@ -25,6 +25,7 @@ from ._critic import (
     generator_loss,
     log_ratio,
 )
+from ._tails import Comparison, TailWeights, compare, loss_tail_weights, tail_weights
 
 __version__ = "0.1.0"
 
@@ -43,6 +44,11 @@ softened_reverse_kl = _fixed["softened_reverse_kl"]
 softened_kl = _fixed["softened_kl"]
 
 __all__ = [
+    "Comparison",
+    "TailWeights",
+    "compare",
+    "loss_tail_weights",
+    "tail_weights",
     "ConjDomain",
     "CriticReport",
     "Estimate",
@@ -72,5 +78,6 @@ __all__ = [
     "squared_hellinger",
     "total_variation",
     "triangular",
+    "plot",
     "ufuncs",
 ]

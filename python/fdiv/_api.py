@@ -248,6 +248,15 @@ class Divergence:
         """f'(inf) = lim f(u)/u: the price of P-mass where Q has none."""
         return _scalar_or_array(self.df(math.inf)) + 0.0  # f'(inf) = -0.0 reads as 0
 
+    @staticmethod
+    def custom(f, df=None, d2f=None, *, log_d2f_logu=None, name="custom") -> Divergence:
+        """A divergence from Python callables: see :func:`fdiv._custom.custom`."""
+        from ._custom import custom
+
+        return custom(f, df, d2f, log_d2f_logu=log_d2f_logu, name=name)
+
+    is_custom = False
+
     @property
     def conj_domain(self) -> ConjDomain:
         """dom f* = (-inf, hi) or (-inf, hi]: hi = f'(inf)."""
