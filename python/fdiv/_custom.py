@@ -10,7 +10,7 @@ they are differenced.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import numpy as np
 
@@ -52,10 +52,10 @@ class CustomDivergence(Divergence):
     def __init__(
         self,
         f: Callable,
-        df: Optional[Callable] = None,
-        d2f: Optional[Callable] = None,
+        df: Callable | None = None,
+        d2f: Callable | None = None,
         *,
-        log_d2f_logu: Optional[Callable] = None,
+        log_d2f_logu: Callable | None = None,
         name: str = "custom",
         _check: bool = True,
     ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import numpy as np
 
@@ -30,10 +30,10 @@ class TailWeights:
     mode: str
     left_converged: bool = True
     right_converged: bool = True
-    left_flag: Optional[str] = None
-    right_flag: Optional[str] = None
-    f0_finite: Optional[bool] = None
-    df_inf_finite: Optional[bool] = None
+    left_flag: str | None = None
+    right_flag: str | None = None
+    f0_finite: bool | None = None
+    df_inf_finite: bool | None = None
     exact: bool = False
 
     def __iter__(self):  # (L, R) = tail_weights(d)
