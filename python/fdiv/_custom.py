@@ -32,14 +32,24 @@ def _vec(fn: Callable) -> Callable:
 def _diff(fn: Callable, u: np.ndarray) -> np.ndarray:
     """fn'(u) by the five-point stencil with a relative step (u - 2h > 0)."""
     h = _EPS5 * u
-    return (8 * (fn(u + h) - fn(u - h)) - (fn(u + 2 * h) - fn(u - 2 * h))) / (12 * h)
+    with np.errstate(all="ignore"):
+        return (8 * (fn(u + h) - fn(u - h)) - (fn(u + 2 * h) - fn(u - 2 * h))) / (12 * h)
 
 
-def _limit(fn: Callable, a: float, b: float, sign: float) -> float:
-    """fn at the end of the range if it has settled between a and b, else sign * inf."""
+def _limit(fn: Callable, a: float, b: float, sign: float, tol: float, richardson: bool) -> float:
+    """The limit of fn towards b (from a), or sign * inf when it has not settled.
+
+    Settled to 1e-9: fn(b). Settled to ``tol``: with ``richardson``, 2 fn(b) - fn(a), exact
+    for a 1/log u approach when log b = 2 log a (f' = arctan(log u)); else fn(b).
+    """
     fa, fb = float(fn(np.array(a))), float(fn(np.array(b)))
-    if math.isfinite(fa) and math.isfinite(fb) and abs(fa - fb) <= 1e-9 * max(1.0, abs(fb)):
+    if not (math.isfinite(fa) and math.isfinite(fb)):
+        return fb if fb in (math.inf, -math.inf) else sign * math.inf
+    d, scale = abs(fa - fb), max(1.0, abs(fb))
+    if d <= 1e-9 * scale:
         return fb
+    if d <= tol * scale:
+        return 2.0 * fb - fa if richardson else fb
     return sign * math.inf
 
 
@@ -80,14 +90,17 @@ class CustomDivergence(Divergence):
         else:
             self._d2f = lambda u: _diff(self._df, u)
         self._ld2 = _vec(log_d2f_logu) if log_d2f_logu is not None else None
-        f0 = float(self._f(np.array(0.0)))
+        with np.errstate(all="ignore"):
+            f0 = float(self._f(np.array(0.0)))
         if math.isnan(f0) or f0 == -math.inf:
-            f0 = _limit(self._f, 1e-150, _TINY, math.inf)
-        self._consts = {
-            "f0": f0,
-            "df0": _limit(self._df, 1e-150, _TINY, -math.inf),
-            "df_inf": _limit(self._df, 1e150, _HUGE, math.inf),
-        }
+            f0 = _limit(self._f, 1e-150, _TINY, math.inf, 1e-2, False)
+        if df is not None:  # a given f' is trusted at the ends of the double range
+            df0 = _limit(self._df, 1e-150, _TINY, -math.inf, 1e-2, True)
+            dfi = _limit(self._df, 1e150, _HUGE, math.inf, 1e-2, True)
+        else:  # a differenced f' resolves only u in [1e-6, 1e6]: a coarser verdict
+            df0 = _limit(self._df, 1e-3, 1e-6, -math.inf, 1e-1, False)
+            dfi = _limit(self._df, 1e3, 1e6, math.inf, 1e-1, False)
+        self._consts = {"f0": f0, "df0": df0, "df_inf": dfi}
         if _check:
             self._check()
 
@@ -95,7 +108,8 @@ class CustomDivergence(Divergence):
         u = np.concatenate([np.geomspace(1e-6, 1e6, 241), [1.0]])
         fu = self._f(u)
         f1 = float(self._f(np.array(1.0)))
-        if not abs(f1) <= 1e-12 * max(1.0, float(np.nanmax(np.abs(fu)))):
+        local = float(np.nanmax(np.abs(self._f(np.array([0.5, 2.0])))))
+        if not abs(f1) <= 1e-12 * max(1.0, local):
             raise ValueError(f"f(1) must be 0 (add c (u - 1) - f(1) to f), got f(1) = {f1!r}")
         d2 = self._d2f(u[:-1])
         scale = np.abs(fu[:-1]) / (u[:-1] ** 2) + 1.0
@@ -108,9 +122,9 @@ class CustomDivergence(Divergence):
     def _inverse(self, t: np.ndarray) -> np.ndarray:
         """argmax_u (u t - f(u)): 0 below f'(0+), inf above f'(inf), else f'(u) = t."""
         t = np.asarray(t, dtype=np.float64)
-        # u in [1e-300, 1e300] with a given f'; with a differenced f' only in [e^-30, e^30],
+        # u in [1e-300, 1e300] with a given f'; with a differenced f' only in [1e-6, 1e6],
         # beyond which f(u +- h) no longer resolves f'(u) (f(0+) or f'(inf) finite)
-        span = math.log(_HUGE) if self._given["df"] else 30.0
+        span = math.log(_HUGE) if self._given["df"] else math.log(1e6)
         lo = np.full(t.shape, -span)
         hi = np.full(t.shape, span)
         with np.errstate(all="ignore"):
@@ -142,8 +156,14 @@ class CustomDivergence(Divergence):
                 return np.where((x < 0) | np.isnan(x), np.nan, out)
             if method == "f_logu":
                 return self._impl("f", np.exp(x))
-            if method in ("df_logu", "activation", "ratio_activation"):
+            if method == "df_logu":
                 return self._impl("df", np.exp(x))
+            if method in ("activation", "ratio_activation"):
+                t = self._impl("df", np.exp(x))
+                b = c["df_inf"]
+                if math.isfinite(b):  # f'(e^v) may round onto the open boundary f'(inf)
+                    t = np.where(t >= b, np.nextafter(b, -math.inf), t)
+                return t
             if method == "log_d2f_logu":
                 if self._ld2 is not None:
                     return self._ld2(x)
