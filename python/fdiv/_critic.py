@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ._api import Divergence, _check_real, get
+from ._api import Divergence, _check_real, get, names
+from ._catalogue import PARAMETERS
 
 __all__ = [
     "Estimate",
@@ -193,25 +194,8 @@ def bound(v_real, v_fake, divergence="kl", kind="fgan", *, activation="fgan", in
     return Estimate(float(value), float(se), n, m, kind, repr(d))
 
 
-_REPORT_TARGETS = [
-    "kl",
-    "reverse_kl",
-    "pearson",
-    "neyman",
-    "squared_hellinger",
-    "jeffreys",
-    "js",
-    "gan",
-    "total_variation",
-    "triangular",
-    "le_cam",
-    "softened_reverse_kl",
-    "softened_kl",
-]
-
-
 def _report_divergences() -> list:
-    out = [(n, get(n)) for n in _REPORT_TARGETS]
+    out = [(n, get(n)) for n in names() if n not in PARAMETERS]
     out += [("js_weighted(0.5)", get("js_weighted", pi=0.5))]
     out += [(f"alpha({a})", get("alpha", alpha=a)) for a in (0.5, 2.0)]
     return out
