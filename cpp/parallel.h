@@ -32,4 +32,16 @@ void parallel_for(std::ptrdiff_t n, Fn&& fn) {
     }
 }
 
+// Items of uneven cost (one quadrature each): dynamic scheduling, parallel from 2 items.
+template <class Fn>
+void parallel_items(std::ptrdiff_t n, Fn&& fn) {
+    int nt = n >= 2 ? max_threads() : 1;
+    if (nt <= 1) {
+        for (std::ptrdiff_t i = 0; i < n; ++i) fn(i);
+        return;
+    }
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 4)
+    for (std::ptrdiff_t i = 0; i < n; ++i) fn(i);
+}
+
 }  // namespace fdv

@@ -71,7 +71,7 @@ def check_ufunc(fdp):
 
 
 def check_entry_points(fdp):
-    which = fdp.ConsumeIntInRange(0, 3)
+    which = fdp.ConsumeIntInRange(0, 4)
     n = fdp.ConsumeIntInRange(0, 12)
     a = np.array([fdp.ConsumeFloat() for _ in range(n)])
     b = np.array([fdp.ConsumeFloat() for _ in range(fdp.ConsumeIntInRange(0, 12))])
@@ -92,9 +92,20 @@ def check_entry_points(fdp):
             elif which == 2:
                 r = fdiv.log_ratio(a, d)
                 assert not np.isnan(r[~np.isnan(a)]).any(), ("log_ratio", a, name)
-            else:
+            elif which == 3:
                 r = fdiv.generator_loss(a, d, fdiv.get("kl"))
                 assert not np.isnan(r[~np.isnan(a)]).any(), ("generator_loss", a, name)
+            else:  # quadrature between two (possibly absurd) Normals / Laplaces
+                x = [fdp.ConsumeFloat() for _ in range(4)]
+                P = fdiv.dist.Normal(x[0], x[1])
+                Q = (fdiv.dist.Laplace if fdp.ConsumeBool() else fdiv.dist.Normal)(x[2], x[3])
+                with np.errstate(all="ignore"):
+                    import warnings
+
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)  # "did not converge"
+                        r = fdiv.divergence(P, Q, d, method="quad", rtol=1e-8, limit=50)
+                assert not np.isnan(r.value), ("divergence", x, name)
     except (ValueError, TypeError):
         pass
 

@@ -11,6 +11,7 @@ namespace py = pybind11;
 
 void register_ufuncs(py::module_& m);
 void register_runtime(py::module_& m);
+void register_quad(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     // Both NumPy C-API tables must be imported before any ufunc is created (skipping the
@@ -20,4 +21,5 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "fdiv compiled core (private; use the fdiv package)";
     register_runtime(m);
     register_ufuncs(m);
+    register_quad(m);
 }

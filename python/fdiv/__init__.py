@@ -4,7 +4,7 @@
 >>> fdiv.kl.f(2.0), fdiv.alpha(0.5).conj(1.0), fdiv.js.tail_weights
 """
 
-from . import plot, ufuncs
+from . import dist, plot, ufuncs
 from ._api import _FIXED as _fixed
 from ._api import (
     ConjDomain,
@@ -25,6 +25,7 @@ from ._critic import (
     generator_loss,
     log_ratio,
 )
+from ._known import DivergenceResult, divergence
 from ._tails import Comparison, TailWeights, compare, loss_tail_weights, tail_weights
 
 __version__ = "0.1.0"
@@ -45,6 +46,9 @@ softened_kl = _fixed["softened_kl"]
 
 __all__ = [
     "Comparison",
+    "DivergenceResult",
+    "divergence",
+    "dist",
     "TailWeights",
     "compare",
     "loss_tail_weights",

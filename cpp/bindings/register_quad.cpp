@@ -1,0 +1,57 @@
+// Known-density divergences: array checks, then one call into the core with the GIL released.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include "../quad_batch.h"
+
+namespace py = pybind11;
+
+namespace {
+
+using farr = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using iarr = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
+
+py::tuple py_quad(const std::string& name, farr param, iarr pk, farr pp, farr pw, iarr qk, farr qp,
+                  farr qw, double rtol, double atol, int limit) {
+    const py::ssize_t n = param.shape(0);
+    const int kp = int(pk.shape(0)), kq = int(qk.shape(0));
+    if (pp.ndim() != 3 || pp.shape(0) != n || pp.shape(1) != kp || pp.shape(2) != 3 ||
+        pw.ndim() != 2 || pw.shape(0) != n || pw.shape(1) != kp || qp.ndim() != 3 ||
+        qp.shape(0) != n || qp.shape(1) != kq || qp.shape(2) != 3 || qw.ndim() != 2 ||
+        qw.shape(0) != n || qw.shape(1) != kq)
+        throw py::value_error("quad: inconsistent parameter array shapes");
+    farr value(n), error(n);
+    py::array_t<uint8_t> conv(n);
+    fdv::mixture_batch P{kp, pk.data(), pp.data(), pw.data()};
+    fdv::mixture_batch Q{kq, qk.data(), qp.data(), qw.data()};
+    bool ok;
+    {
+        py::gil_scoped_release release;  // plain arrays owned above; no Python objects below
+        ok = fdv::quad_batch(name, param.data(), n, P, Q, rtol, atol, limit, value.mutable_data(),
+                             error.mutable_data(), conv.mutable_data());
+    }
+    if (!ok) throw py::value_error("quad: unknown divergence " + name);
+    return py::make_tuple(value, error, conv);
+}
+
+farr py_normal_closed(const std::string& name, farr param, farr m1, farr s1, farr m2, farr s2) {
+    const py::ssize_t n = m1.size();
+    if (s1.size() != n || m2.size() != n || s2.size() != n || param.size() != n)
+        throw py::value_error("normal_closed: inconsistent sizes");
+    farr value(n);
+    bool ok;
+    {
+        py::gil_scoped_release release;  // plain arrays owned above; no Python objects below
+        ok = fdv::normal_closed_batch(name, param.data(), n, m1.data(), s1.data(), m2.data(),
+                                      s2.data(), value.mutable_data());
+    }
+    if (!ok) throw py::value_error("normal_closed: no closed form for " + name);
+    return value;
+}
+
+}  // namespace
+
+void register_quad(py::module_& m) {
+    m.def("quad_divergence", &py_quad);
+    m.def("normal_closed", &py_normal_closed);
+}

@@ -1,0 +1,139 @@
+// One-dimensional distributions for the known-density divergences: log densities and
+// supports, and finite mixtures of them.  No Python.
+#pragma once
+
+#include <algorithm>
+
+#include "special.h"
+
+namespace fdv {
+
+enum dist_kind : int {
+    NORMAL = 0,       // a = loc, b = scale
+    LAPLACE = 1,      // a = loc, b = scale
+    LOGISTIC = 2,     // a = loc, b = scale
+    CAUCHY = 3,       // a = loc, b = scale
+    STUDENT_T = 4,    // a = loc, b = scale, c = degrees of freedom
+    UNIFORM = 5,      // a = low, b = high
+    BETA = 6,         // a = alpha, b = beta, on [0, 1]
+    GAMMA = 7,        // a = shape, b = scale, on [0, inf)
+    EXPONENTIAL = 8,  // b = scale, on [0, inf)
+};
+
+struct dist1 {
+    int kind;
+    double a, b, c;
+};
+
+constexpr double LOG_SQRT_2PI = 0.91893853320467274178;
+constexpr double LOG_PI = 1.14472988584940017414;
+
+FDIV_INLINE double logpdf(const dist1& d, double x) {
+    switch (d.kind) {
+        case NORMAL: {
+            double z = (x - d.a) / d.b;
+            return -0.5 * z * z - std::log(d.b) - LOG_SQRT_2PI;
+        }
+        case LAPLACE:
+            return -std::fabs(x - d.a) / d.b - std::log(d.b) - LN2_HI;
+        case LOGISTIC: {
+            double z = std::fabs(x - d.a) / d.b;
+            return -z - 2.0 * std::log1p(std::exp(-z)) - std::log(d.b);
+        }
+        case CAUCHY: {
+            double z = (x - d.a) / d.b;
+            return -LOG_PI - std::log(d.b) - std::log1p(z * z);
+        }
+        case STUDENT_T: {
+            double z = (x - d.a) / d.b, nu = d.c;
+            return std::lgamma(0.5 * (nu + 1.0)) - std::lgamma(0.5 * nu) -
+                   0.5 * (std::log(nu) + LOG_PI) - std::log(d.b) -
+                   0.5 * (nu + 1.0) * std::log1p(z * z / nu);
+        }
+        case UNIFORM:
+            return (x >= d.a && x <= d.b) ? -std::log(d.b - d.a) : -inf;
+        case BETA: {
+            if (!(x >= 0.0 && x <= 1.0)) return -inf;
+            double lb = std::lgamma(d.a) + std::lgamma(d.b) - std::lgamma(d.a + d.b);
+            double s = 0.0;
+            if (d.a != 1.0) s += (d.a - 1.0) * std::log(x);
+            if (d.b != 1.0) s += (d.b - 1.0) * std::log1p(-x);
+            return s - lb;
+        }
+        case GAMMA: {
+            if (!(x >= 0.0)) return -inf;
+            double s = d.a != 1.0 ? (d.a - 1.0) * std::log(x / d.b) : 0.0;
+            return s - x / d.b - std::lgamma(d.a) - std::log(d.b);
+        }
+        case EXPONENTIAL:
+            return x >= 0.0 ? -x / d.b - std::log(d.b) : -inf;
+    }
+    return nan;
+}
+
+FDIV_INLINE void support(const dist1& d, double& lo, double& hi) {
+    switch (d.kind) {
+        case UNIFORM:
+            lo = d.a, hi = d.b;
+            return;
+        case BETA:
+            lo = 0.0, hi = 1.0;
+            return;
+        case GAMMA:
+        case EXPONENTIAL:
+            lo = 0.0, hi = inf;
+            return;
+        default:
+            lo = -inf, hi = inf;
+    }
+}
+
+// A location and a width for placing the initial subdivision points.
+FDIV_INLINE void center_width(const dist1& d, double& m, double& w) {
+    switch (d.kind) {
+        case UNIFORM:
+            m = 0.5 * (d.a + d.b), w = 0.5 * (d.b - d.a);
+            return;
+        case BETA:
+            m = d.a / (d.a + d.b), w = 0.25;
+            return;
+        case GAMMA:
+            m = d.a * d.b, w = std::sqrt(d.a) * d.b;
+            return;
+        case EXPONENTIAL:
+            m = d.b, w = d.b;
+            return;
+        default:
+            m = d.a, w = d.b;
+    }
+}
+
+// A finite mixture sum_k w_k d_k (k components, log weights).
+struct mixture {
+    int k;
+    const dist1* comp;
+    const double* logw;
+    double logpdf(double x) const {
+        if (k == 1) return logw[0] + fdv::logpdf(comp[0], x);
+        double m = -inf, v[64];
+        int n = std::min(k, 64);
+        for (int i = 0; i < n; ++i) {
+            v[i] = logw[i] + fdv::logpdf(comp[i], x);
+            m = std::max(m, v[i]);
+        }
+        if (m == -inf) return -inf;
+        double s = 0.0;
+        for (int i = 0; i < n; ++i) s += std::exp(v[i] - m);
+        return m + std::log(s);
+    }
+    void support(double& lo, double& hi) const {
+        lo = inf, hi = -inf;
+        for (int i = 0; i < k; ++i) {
+            double a, b;
+            fdv::support(comp[i], a, b);
+            lo = std::min(lo, a), hi = std::max(hi, b);
+        }
+    }
+};
+
+}  // namespace fdv

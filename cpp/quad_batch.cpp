@@ -1,0 +1,163 @@
+#include "quad_batch.h"
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "fdiv/catalogue.h"
+#include "fdiv/closed.h"
+#include "fdiv/quad.h"
+#include "parallel.h"
+
+namespace fdv {
+
+namespace {
+
+template <class D>
+double fl1(double r, double) {
+    return D::f_logu(r);
+}
+template <class D>
+double fl2(double r, double c) {
+    return D::f_logu(r, c);
+}
+template <class D>
+double f1(double u, double) {
+    return D::f(u);
+}
+template <class D>
+double f2(double u, double c) {
+    return D::f(u, c);
+}
+template <class D>
+double df1(double u, double) {
+    return D::df(u);
+}
+template <class D>
+double df2(double u, double c) {
+    return D::df(u, c);
+}
+
+struct entry {
+    double (*f_logu)(double, double);
+    double (*dual_f_logu)(double, double);
+    double (*f)(double, double);
+    double (*df)(double, double);
+    bool parametric;
+};
+
+const std::map<std::string, entry>& table() {
+    static const std::map<std::string, entry> t = {
+#define FDIV_Q1(id, dual) {#id, {&fl1<id>, &fl1<dual>, &f1<id>, &df1<id>, false}},
+        FDIV_CATALOGUE_1(FDIV_Q1)
+#undef FDIV_Q1
+#define FDIV_Q2(id) {#id, {&fl2<id>, &fl2<id>, &f2<id>, &df2<id>, true}},
+            FDIV_CATALOGUE_2(FDIV_Q2)
+#undef FDIV_Q2
+    };
+    return t;
+}
+
+// D_f is invariant under x -> (x - c)/s applied to P and Q: move the problem to unit scale
+// (c: Q's first centre, s: the widest component) so that breakpoints, the infinite-range map
+// and the log densities never overflow, whatever the parameters' magnitude.  Families without
+// a location (Gamma, Exponential) allow only the scaling, Beta neither.
+void standardise(std::vector<dist1>& pc, std::vector<dist1>& qc) {
+    bool shift = true, scale = true;
+    double s = 0.0, c, w;
+    for (auto* v : {&pc, &qc})
+        for (const dist1& d : *v) {
+            if (d.kind == BETA) shift = scale = false;
+            if (d.kind == GAMMA || d.kind == EXPONENTIAL) shift = false;
+            double m;
+            center_width(d, m, w);
+            s = std::max(s, w);
+        }
+    center_width(qc[0], c, w);
+    if (!shift) c = 0.0;
+    if (!scale || !(s > 0.0 && s < inf)) s = 1.0;
+    auto loc = [&](double x) {
+        double d = x - c;
+        return std::fabs(d) < inf ? d / s : x / s - c / s;
+    };
+    for (auto* v : {&pc, &qc})
+        for (dist1& d : *v) switch (d.kind) {
+                case NORMAL:
+                case LAPLACE:
+                case LOGISTIC:
+                case CAUCHY:
+                case STUDENT_T:
+                    d.a = loc(d.a), d.b /= s;
+                    break;
+                case UNIFORM:
+                    d.a = loc(d.a), d.b = loc(d.b);
+                    break;
+                case GAMMA:
+                case EXPONENTIAL:
+                    d.b /= s;
+                    break;
+                default:
+                    break;
+            }
+}
+
+}  // namespace
+
+bool quad_batch(const std::string& name, const double* param, std::ptrdiff_t n,
+                const mixture_batch& P, const mixture_batch& Q, double rtol, double atol, int limit,
+                double* value, double* error, uint8_t* converged) {
+    auto it = table().find(name);
+    if (it == table().end()) return false;
+    const entry e = it->second;
+    parallel_items(n, [&](std::ptrdiff_t i) {
+        double c = e.parametric ? param[i] : 0.0;
+        divergence_fn F{e.f_logu, e.dual_f_logu, c, 1.0 - c, e.f(0.0, c), e.df(inf, c)};
+        std::vector<dist1> pc(P.k), qc(Q.k);
+        for (int j = 0; j < P.k; ++j) {
+            const double* a = P.params + (i * P.k + j) * 3;
+            pc[j] = {P.kinds[j], a[0], a[1], a[2]};
+        }
+        for (int j = 0; j < Q.k; ++j) {
+            const double* a = Q.params + (i * Q.k + j) * 3;
+            qc[j] = {Q.kinds[j], a[0], a[1], a[2]};
+        }
+        standardise(pc, qc);
+        mixture mp{P.k, pc.data(), P.logw + i * P.k};
+        mixture mq{Q.k, qc.data(), Q.logw + i * Q.k};
+        quad_result r = quad_divergence(F, mp, mq, rtol, atol, limit);
+        value[i] = r.value;
+        error[i] = r.error;
+        converged[i] = r.converged ? 1 : 0;
+    });
+    return true;
+}
+
+bool normal_closed_batch(const std::string& name, const double* param, std::ptrdiff_t n,
+                         const double* m1, const double* s1, const double* m2, const double* s2,
+                         double* value) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+        double a = m1[i], b = s1[i], c = m2[i], d = s2[i], v;
+        if (name == "kl")
+            v = normal::kl(a, b, c, d);
+        else if (name == "reverse_kl")
+            v = normal::kl(c, d, a, b);
+        else if (name == "jeffreys")
+            v = normal::kl(a, b, c, d) + normal::kl(c, d, a, b);
+        else if (name == "squared_hellinger")
+            v = 0.5 * normal::alpha(0.5, a, b, c, d);  // D_alpha(1/2) = 2 H^2
+        else if (name == "alpha")
+            v = normal::alpha(param[i], a, b, c, d);
+        else if (name == "pearson")
+            v = 2.0 * normal::alpha(2.0, a, b, c, d);  // D_alpha(2) = chi^2 / 2
+        else if (name == "neyman")
+            v = 2.0 * normal::alpha(-1.0, a, b, c, d);
+        else if (name == "total_variation")
+            v = normal::tv(a, b, c, d);
+        else
+            return false;
+        value[i] = v;
+    }
+    return true;
+}
+
+}  // namespace fdv

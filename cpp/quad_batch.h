@@ -1,0 +1,28 @@
+// Batched known-density divergences: one quadrature (or closed form) per batch item, in
+// parallel.  Plain C++ entry points for the bindings; no Python.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace fdv {
+
+struct mixture_batch {
+    int k;                 // components per item
+    const int32_t* kinds;  // (k,)
+    const double* params;  // (n, k, 3): a, b, c per component
+    const double* logw;    // (n, k)
+};
+
+// false if `name` is not a catalogue id
+bool quad_batch(const std::string& name, const double* param, std::ptrdiff_t n,
+                const mixture_batch& P, const mixture_batch& Q, double rtol, double atol, int limit,
+                double* value, double* error, uint8_t* converged);
+
+// Normal-Normal closed forms: name in kl, reverse_kl, jeffreys, squared_hellinger, alpha,
+// pearson, neyman, total_variation; false otherwise.
+bool normal_closed_batch(const std::string& name, const double* param, std::ptrdiff_t n,
+                         const double* m1, const double* s1, const double* m2, const double* s2,
+                         double* value);
+
+}  // namespace fdv
