@@ -111,7 +111,13 @@ bool quad_batch(const std::string& name, const double* param, std::ptrdiff_t n,
     const entry e = it->second;
     parallel_items(n, [&](std::ptrdiff_t i) {
         double c = e.parametric ? param[i] : 0.0;
-        divergence_fn F{e.f_logu, e.dual_f_logu, c, 1.0 - c, e.f(0.0, c), e.df(inf, c)};
+        divergence_fn F{e.f_logu,
+                        e.dual_f_logu,
+                        c,
+                        1.0 - c,
+                        e.f(0.0, c),
+                        e.df(inf, c),
+                        name == "total_variation"};
         std::vector<dist1> pc(P.k), qc(Q.k);
         for (int j = 0; j < P.k; ++j) {
             const double* a = P.params + (i * P.k + j) * 3;

@@ -22,26 +22,40 @@ struct divergence_fn {
     double (*dual_f_logu)(double r, double c);
     double param, dual_param;
     double f0, df_inf;
+    bool kinked;  // f not C^1 at u = 1 (total variation): split at the crossings p = q
 };
 
 FDIV_INLINE double perspective_log(const divergence_fn& F, double lp, double lq) {
     if (lp == -inf && lq == -inf) return 0.0;
-    if (lq == -inf) return F.df_inf == 0.0 ? 0.0 : std::exp(lp) * F.df_inf;
-    if (lp == -inf) return F.f0 == 0.0 ? 0.0 : std::exp(lq) * F.f0;
-    double v, scale;
+    // p > 0 = q (or q > 0 = p): the price of that mass, +inf if f'(inf) (f(0+)) is, even
+    // where e^{lp} itself underflows
+    if (lq == -inf)
+        return F.df_inf == inf ? inf : (F.df_inf == 0.0 ? 0.0 : std::exp(lp) * F.df_inf);
+    if (lp == -inf) return F.f0 == inf ? inf : (F.f0 == 0.0 ? 0.0 : std::exp(lq) * F.f0);
+    double r, c, scale;
+    double (*fl)(double, double);
     if (lp <= lq) {
-        v = F.f_logu(lp - lq, F.param);
-        scale = lq;
+        r = lp - lq, c = F.param, scale = lq, fl = F.f_logu;
     } else {
-        v = F.dual_f_logu(lq - lp, F.dual_param);
-        scale = lp;
+        r = lq - lp, c = F.dual_param, scale = lp, fl = F.dual_f_logu;
     }
+    double v = fl(r, c);
     if (v == 0.0) return 0.0;
-    if (std::fabs(v) == inf) return v;  // the price is infinite where the density is not 0
+    if (std::fabs(v) == inf) {
+        // f(e^r) overflowed (r <= 0 here) although q f(p/q) may be finite, e^{scale} being
+        // tiny: continue log f(e^r) linearly in r from the last r (halving towards 0) where f
+        // is finite; the asymptotic power law f(u) ~ u^-k makes that exact far out.
+        double ra = r;
+        for (int i = 0; i < 64 && !(std::fabs(fl(ra, c)) < inf); ++i) ra *= 0.5;
+        double va = fl(ra, c), v0 = fl(ra + 1.0, c);
+        if (!(va > 0.0 && v0 > 0.0 && va < inf)) return v;
+        double lv = std::log(va) + (std::log(va) - std::log(v0)) * (ra - r);
+        return std::exp(scale + lv);
+    }
     if (scale > -700.0 && scale < 700.0) return std::exp(scale) * v;
     // e^{scale} v where e^{scale} alone would under/overflow (far tails)
-    double r = std::exp(scale + std::log(std::fabs(v)));
-    return v > 0.0 ? r : -r;
+    double e = std::exp(scale + std::log(std::fabs(v)));
+    return v > 0.0 ? e : -e;
 }
 
 struct quad_result {
@@ -125,6 +139,33 @@ FDIV_INLINE quad_result quad_divergence(const divergence_fn& F, const mixture& P
         if (x >= lo && x <= hi && std::fabs(x) < inf) cut.push_back(x);
     std::sort(cut.begin(), cut.end());
     cut.erase(std::unique(cut.begin(), cut.end()), cut.end());
+    if (F.kinked && cut.size() >= 2) {
+        // f has a kink at u = 1 (total variation): add the crossings p = q, found by
+        // bisection on sign changes of log p - log q over a scan of the core region
+        const int m = 256;
+        double a0 = cut.front(), b0 = cut.back();
+        auto g = [&](double x) { return P.logpdf(x) - Q.logpdf(x); };
+        double xa = a0, ga = g(xa);
+        std::vector<double> roots;
+        for (int i = 1; i <= m; ++i) {
+            double xb = a0 + (b0 - a0) * i / m, gb = g(xb);
+            if (std::fabs(ga) < inf && std::fabs(gb) < inf && (ga < 0.0) != (gb < 0.0)) {
+                double lo2 = xa, hi2 = xb, glo = ga;
+                for (int it = 0; it < 80; ++it) {
+                    double mid = 0.5 * (lo2 + hi2), gm = g(mid);
+                    if ((gm < 0.0) == (glo < 0.0))
+                        lo2 = mid, glo = gm;
+                    else
+                        hi2 = mid;
+                }
+                roots.push_back(0.5 * (lo2 + hi2));
+            }
+            xa = xb, ga = gb;
+        }
+        cut.insert(cut.end(), roots.begin(), roots.end());
+        std::sort(cut.begin(), cut.end());
+        cut.erase(std::unique(cut.begin(), cut.end()), cut.end());
+    }
     std::vector<detail::piece> heap;
     if (lo == -inf) heap.push_back({-1, cut.front(), wmax, 0.0, 1.0, 0.0, 0.0});
     for (size_t i = 0; i + 1 < cut.size(); ++i)
