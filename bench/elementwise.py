@@ -19,8 +19,9 @@ import subprocess
 import time
 from pathlib import Path
 
-import fdiv
 import numpy as np
+
+import fdiv
 
 try:  # optional peer
     import numexpr

@@ -15,8 +15,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    import fdiv
     import numpy as np
+
+    import fdiv
 
 UFUNCS = sorted(fdiv.ufuncs.__all__)
 U_METHODS = ("_f", "_df", "_d2f")  # input is a ratio u >= 0

@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 import re
 
-import fdiv
 import numpy as np
 import pytest
+
+import fdiv
 
 STRICT = {"all": "raise"}  # valid input raises no floating-point flag
 NAMES = [

@@ -6,9 +6,10 @@ message names the argument. Valid calls run with every floating-point warning tu
 error, so no warning leaks.
 """
 
-import fdiv
 import numpy as np
 import pytest
+
+import fdiv
 
 DIVS = [fdiv.kl, fdiv.js, fdiv.total_variation, fdiv.alpha(0.3), fdiv.js_weighted(0.7)]
 ELEMENTWISE = {

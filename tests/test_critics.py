@@ -21,7 +21,6 @@ import re
 import sys
 from pathlib import Path
 
-import fdiv
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
@@ -29,6 +28,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.polynomial.hermite_e import hermegauss
 from scipy import integrate
+
+import fdiv
 
 try:
     import _critic_ref as R

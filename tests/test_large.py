@@ -3,8 +3,9 @@
 import mmap
 import tempfile
 
-import fdiv
 import numpy as np
+
+import fdiv
 
 BIG = 2**31 + 77
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 
-import fdiv
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+
+import fdiv
 
 EPS = float(np.finfo(np.float64).eps)
 LOG4 = math.log(4.0)

@@ -13,13 +13,14 @@ import math
 import warnings
 from pathlib import Path
 
-import fdiv
 import numpy as np
 import pytest
-from fdiv import dist
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from mpmath import mp, mpf
+
+import fdiv
+from fdiv import dist
 
 DATA = Path(__file__).resolve().parent / "data" / "quad_reference.json"
 REFERENCE = json.loads(DATA.read_text())

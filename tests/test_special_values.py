@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import math
 
-import fdiv
 import mpmath as mp
 import numpy as np
 import pytest
+
+import fdiv
 
 INF = math.inf
 NAN = math.nan

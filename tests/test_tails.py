@@ -21,12 +21,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: no display on CI
 
-import fdiv  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from scipy import special  # noqa: E402
+
+import fdiv  # noqa: E402
 
 EPS = np.finfo(np.float64).eps
 TW_TOL = 1e-9  # numerical tail weights vs the exact table

@@ -6,10 +6,11 @@ import os
 import subprocess
 import sys
 
-import fdiv
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
+
+import fdiv
 
 N = 200_003  # above the OpenMP threshold (fdiv._core.parallel_min_elements) and odd
 
