@@ -166,4 +166,13 @@ bool normal_closed_batch(const std::string& name, const double* param, std::ptrd
     return true;
 }
 
+void mixture_logpdf(int k, const int32_t* kinds, const double* params, const double* logw,
+                    const double* x, std::ptrdiff_t n, double* out) {
+    std::vector<dist1> comp(k);
+    for (int j = 0; j < k; ++j)
+        comp[j] = {kinds[j], params[3 * j], params[3 * j + 1], params[3 * j + 2]};
+    mixture m{k, comp.data(), logw};
+    for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = m.logpdf(x[i]);
+}
+
 }  // namespace fdv

@@ -25,4 +25,8 @@ bool normal_closed_batch(const std::string& name, const double* param, std::ptrd
                          const double* m1, const double* s1, const double* m2, const double* s2,
                          double* value);
 
+// log density of one mixture at n points
+void mixture_logpdf(int k, const int32_t* kinds, const double* params, const double* logw,
+                    const double* x, std::ptrdiff_t n, double* out);
+
 }  // namespace fdv

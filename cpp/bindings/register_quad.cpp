@@ -49,9 +49,24 @@ farr py_normal_closed(const std::string& name, farr param, farr m1, farr s1, far
     return value;
 }
 
+// log density of one mixture (component kinds k, params (k, 3), log weights (k,)) at x
+farr py_mixture_logpdf(iarr kinds, farr params, farr logw, farr x) {
+    const int k = int(kinds.shape(0));
+    if (params.ndim() != 2 || params.shape(0) != k || params.shape(1) != 3 || logw.size() != k)
+        throw py::value_error("mixture_logpdf: inconsistent shapes");
+    farr out(x.size());
+    {
+        py::gil_scoped_release release;  // plain arrays owned above; no Python objects below
+        fdv::mixture_logpdf(k, kinds.data(), params.data(), logw.data(), x.data(), x.size(),
+                            out.mutable_data());
+    }
+    return out;
+}
+
 }  // namespace
 
 void register_quad(py::module_& m) {
+    m.def("mixture_logpdf", &py_mixture_logpdf);
     m.def("quad_divergence", &py_quad);
     m.def("normal_closed", &py_normal_closed);
 }
