@@ -195,5 +195,7 @@ def test_valid_calls_leak_no_warning():
             d.perspective(u[:-1], u[::-1][1:])
         for f in CRITIC_FUNCS.values():
             f(v)
-        fdiv.discrete([1.0, 0.0], [0.0, 1.0], "neyman")
-        fdiv.bound(v[1:-1], v[1:-1], "kl", kind="dv")
+        disjoint = fdiv.discrete([1.0, 0.0], [0.0, 1.0], "neyman")
+        dv = fdiv.bound(v[1:-1], v[1:-1], "kl", kind="dv")
+    assert disjoint == np.inf  # f(0+) + f'(inf) = inf + 1 (MATH.md section 0)
+    assert np.isfinite(dv.value)
