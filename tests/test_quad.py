@@ -482,3 +482,49 @@ def test_custom_divergence_quadrature_matches_catalogue(name):
     # mass where q = 0 is priced by f'(inf) for custom divergences too (MATH.md section 0)
     inf_kl = fdiv.divergence(dist.Uniform(0, 2), dist.Uniform(0, 1), custom, method="quad")
     assert (inf_kl.value == np.inf) == (base.df_inf == np.inf)
+
+
+# --------------------------------------------------------------------------------------------
+# scipy.stats inputs, Renyi and Bhattacharyya (MATH.md section 7)
+
+
+def test_scipy_frozen_inputs_match_fdiv_families():
+    import scipy.stats as st  # a test dependency (pyproject [test])
+
+    for d in ("kl", "js", "squared_hellinger", "total_variation"):
+        a = fdiv.divergence(st.t(5), st.norm(), d, rtol=1e-11)
+        b = fdiv.divergence(dist.StudentT(5.0), dist.Normal(0.0, 1.0), d, method="quad")
+        assert scalar(a.value) == pytest.approx(scalar(b.value), rel=1e-9), d
+    mixed = fdiv.divergence(st.norm(), dist.Normal(np.array([0.5, 1.0]), 2.0), "kl", rtol=1e-11)
+    exact = fdiv.divergence(dist.Normal(0.0, 1.0), dist.Normal(np.array([0.5, 1.0]), 2.0), "kl")
+    np.testing.assert_allclose(mixed.value, exact.value, rtol=1e-10)
+    # t5 || N: pearson is infinite (MATH.md section 7.1-style tail argument; see reference rows)
+    assert scalar(fdiv.divergence(st.t(5), st.norm(), "pearson").value) == math.inf
+    with pytest.raises(TypeError, match="scipy.stats"):
+        fdiv.divergence(st.multivariate_normal([0.0, 0.0]), st.norm(), "kl")
+
+
+@pytest.mark.parametrize("a", [0.3, 0.5, 2.0, 3.0])
+def test_renyi_normal_closed_form(a):
+    m1, s1, m2, s2 = 0.3, 1.2, -0.4, 1.5
+    sa2 = a * s2**2 + (1 - a) * s1**2
+    expected = (
+        math.log(s2 / s1) + math.log(s2**2 / sa2) / (2 * (a - 1)) + a * (m1 - m2) ** 2 / (2 * sa2)
+    )
+    P, Q = dist.Normal(m1, s1), dist.Normal(m2, s2)
+    got = fdiv.renyi(P, Q, a)
+    assert scalar(got.value) == pytest.approx(expected, rel=1e-13)
+    quad = fdiv.renyi(P, Q, a, method="quad")
+    assert abs(scalar(quad.value) - expected) <= scalar(quad.error) + 1e-15
+
+
+def test_bhattacharyya_normal_closed_form_and_errors():
+    m1, s1, m2, s2 = 0.3, 1.2, -0.4, 1.5
+    s = s1**2 + s2**2
+    expected = (m1 - m2) ** 2 / (4 * s) + 0.5 * math.log(s / (2 * s1 * s2))
+    got = fdiv.bhattacharyya(dist.Normal(m1, s1), dist.Normal(m2, s2))
+    assert scalar(got.value) == pytest.approx(expected, rel=1e-13)
+    with pytest.raises(ValueError, match="alpha"):
+        fdiv.renyi(dist.Normal(0, 1), dist.Normal(0, 1), 1.0)
+    # c_2 infinite (s1^2 >= 2 s2^2): Renyi of order 2 is +inf, not an error
+    assert scalar(fdiv.renyi(dist.Normal(0, 2), dist.Normal(0, 1), 2.0).value) == math.inf

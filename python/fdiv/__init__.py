@@ -25,7 +25,7 @@ from ._critic import (
     generator_loss,
     log_ratio,
 )
-from ._known import DivergenceResult, divergence
+from ._known import DivergenceResult, bhattacharyya, divergence, renyi
 from ._tails import Comparison, TailWeights, compare, loss_tail_weights, tail_weights
 
 __version__ = "0.1.0"
@@ -47,7 +47,9 @@ softened_kl = _fixed["softened_kl"]
 __all__ = [
     "Comparison",
     "DivergenceResult",
+    "bhattacharyya",
     "divergence",
+    "renyi",
     "dist",
     "TailWeights",
     "compare",

@@ -12,7 +12,7 @@ from . import _core
 from ._api import Divergence, get
 from .dist import Distribution, Mixture, Normal
 
-__all__ = ["DivergenceResult", "divergence"]
+__all__ = ["DivergenceResult", "divergence", "renyi", "bhattacharyya"]
 
 _METHODS = ("auto", "closed", "quad")
 _NORMAL_CLOSED = {
@@ -78,17 +78,20 @@ def divergence(
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
     for x, nm in ((P, "P"), (Q, "Q")):
-        if not isinstance(x, Distribution):
-            raise TypeError(f"{nm} must be an fdiv.dist distribution, got {type(x).__name__}")
+        if not (isinstance(x, Distribution) or _is_scipy_1d(x)):
+            raise TypeError(
+                f"{nm} must be an fdiv.dist distribution or a frozen 1-D scipy.stats "
+                f"continuous distribution, got {type(x).__name__}"
+            )
     d = get(d) if isinstance(d, str) else d
     if not isinstance(d, Divergence):
         raise TypeError("d must be a catalogue id or a fdiv.Divergence")
     param = np.asarray(d._param if d._param is not None else 0.0, dtype=np.float64)
     try:
-        shape = np.broadcast_shapes(P.shape, Q.shape, param.shape)
+        shape = np.broadcast_shapes(_shape(P), _shape(Q), param.shape)
     except ValueError:
         raise ValueError(
-            f"batch shapes do not broadcast: P {P.shape}, Q {Q.shape}, parameter {param.shape}"
+            f"batch shapes do not broadcast: P {_shape(P)}, Q {_shape(Q)}, parameter {param.shape}"
         ) from None
     if not (rtol >= 0 and atol >= 0) or (rtol == 0 and atol == 0):
         raise ValueError("rtol and atol must be >= 0 and not both 0")
@@ -105,8 +108,8 @@ def divergence(
             _unwrap(v), _unwrap(np.zeros(shape)), "closed", _unwrap(np.ones(shape, bool))
         )
     n = int(np.prod(shape))
-    if d.is_custom:
-        return _custom_quad(P, Q, d, shape, n, rtol, atol, int(limit))
+    if d.is_custom or _is_scipy_1d(P) or _is_scipy_1d(Q):
+        return _python_quad(P, Q, d, shape, n, rtol, atol, int(limit))
 
     def pack(D):
         comps, logw = D._components()
@@ -145,7 +148,30 @@ def divergence(
 _SUPPORT = {5: None, 6: (0.0, 1.0), 7: (0.0, np.inf), 8: (0.0, np.inf)}
 
 
+def _is_scipy_1d(x) -> bool:
+    """A frozen scipy.stats univariate continuous distribution."""
+    dist = getattr(x, "dist", None)
+    return (
+        dist is not None
+        and type(dist).__module__.startswith("scipy.stats")
+        and hasattr(dist, "_pdf")
+        and hasattr(x, "logpdf")
+        and hasattr(x, "support")
+    )
+
+
+def _shape(x) -> tuple:
+    return () if _is_scipy_1d(x) else x.shape
+
+
 def _item(D, shape, i):
+    """(log density of batch item i as a scalar function, support lo, hi, breakpoints)."""
+    if _is_scipy_1d(D):
+        lo, hi = (float(v) for v in D.support())
+        with np.errstate(all="ignore"):
+            q = D.ppf([1e-9, 1e-4, 0.05, 0.5, 0.95, 1 - 1e-4, 1 - 1e-9])
+        pts = [float(v) for v in q if np.isfinite(v)] + [v for v in (lo, hi) if np.isfinite(v)]
+        return (lambda x: float(D.logpdf(x))), lo, hi, pts
     comps, logw = D._components()
     kinds = np.array([c[0] for c in comps], dtype=np.int32)
     params = np.array([[np.broadcast_to(x, shape).ravel()[i] for x in c[1:]] for c in comps])
@@ -158,25 +184,29 @@ def _item(D, shape, i):
         pts += [x for x in sup if np.isfinite(x)]
         if k <= 4:  # location-scale families: centre and +-3, +-8 scales
             pts += [a + s * b for s in (0.0, -3.0, 3.0, -8.0, 8.0)]
-    return (kinds, params, lw), lo, hi, pts
+    item = (kinds, params, lw)
+
+    def logpdf(x):
+        return float(_core.mixture_logpdf(*item, np.array([x]))[0])
+
+    return logpdf, lo, hi, pts
 
 
-def _custom_quad(P, Q, d, shape, n, rtol, atol, limit):
-    """Quadrature for a custom (Python) divergence: scipy.integrate.quad per piece, the
-    integrand q f(p/q) formed from the C++ log densities as in the compiled path."""
+def _python_quad(P, Q, d, shape, n, rtol, atol, limit):
+    """Quadrature driven from Python (custom divergences, scipy.stats inputs):
+    scipy.integrate.quad per piece of the support, the integrand q f(p/q) formed from the log
+    densities exactly as in the compiled path (MATH.md §0 terms included)."""
     from scipy.integrate import quad
 
     dual = d.dual
     vals, errs, conv = np.empty(n), np.empty(n), np.ones(n, dtype=bool)
     for i in range(n):
-        p_item, plo, phi, ppts = _item(P, shape, i)
-        q_item, qlo, qhi, qpts = _item(Q, shape, i)
+        lp_fn, plo, phi, ppts = _item(P, shape, i)
+        lq_fn, qlo, qhi, qpts = _item(Q, shape, i)
         lo, hi = min(plo, qlo), max(phi, qhi)
 
-        def h(x, p_item=p_item, q_item=q_item):
-            xa = np.array([x])
-            lp = float(_core.mixture_logpdf(*p_item, xa)[0])
-            lq = float(_core.mixture_logpdf(*q_item, xa)[0])
+        def h(x, lp_fn=lp_fn, lq_fn=lq_fn):
+            lp, lq = lp_fn(x), lq_fn(x)
             if lp == -np.inf and lq == -np.inf:
                 return 0.0
             if lq == -np.inf:
@@ -209,6 +239,42 @@ def _custom_quad(P, Q, d, shape, n, rtol, atol, limit):
             stacklevel=3,
         )
     return DivergenceResult(_unwrap(v), _unwrap(e), "quad", _unwrap(c))
+
+
+def _from_alpha(P, Q, a, method, rtol, atol, limit):
+    from ._api import alpha as alpha_family
+
+    r = divergence(P, Q, alpha_family(a), method=method, rtol=rtol, atol=atol, limit=limit)
+    k = a * (a - 1.0)
+    with np.errstate(all="ignore"):
+        c = 1.0 + k * np.asarray(r.value, dtype=np.float64)  # Chernoff coefficient c_alpha
+    return r, k, c
+
+
+def renyi(P, Q, alpha, method="auto", rtol=1e-12, atol=0.0, limit=200) -> DivergenceResult:
+    """Renyi divergence R_alpha(P||Q) = log(c_alpha)/(alpha - 1), c_alpha = int p^a q^(1-a).
+
+    MATH.md §7: from the alpha-divergence, R = log1p(a (a-1) D_alpha)/(a - 1), alpha > 0,
+    alpha != 1 (KL is the limit alpha -> 1: use divergence(P, Q, "kl")). +inf where
+    c_alpha is. ``error`` is the alpha-divergence's error carried through (|a| err / c).
+    """
+    a = float(alpha)
+    if not (a > 0.0 and a != 1.0 and np.isfinite(a)):
+        raise ValueError(f"alpha must be > 0 and != 1 for the Renyi divergence, got {alpha!r}")
+    r, k, c = _from_alpha(P, Q, a, method, rtol, atol, limit)
+    with np.errstate(all="ignore"):
+        value = np.where(np.isinf(c), np.inf, np.log1p(k * np.asarray(r.value)) / (a - 1.0))
+        err = np.where(np.isinf(c), 0.0, abs(a) * np.asarray(r.error) / c)
+    return DivergenceResult(_unwrap(value), _unwrap(err), r.method, r.converged)
+
+
+def bhattacharyya(P, Q, method="auto", rtol=1e-12, atol=0.0, limit=200) -> DivergenceResult:
+    """Bhattacharyya distance D_B = -log c_(1/2) = -log(1 - D_alpha(1/2)/4) (MATH.md §7)."""
+    r, k, c = _from_alpha(P, Q, 0.5, method, rtol, atol, limit)
+    with np.errstate(all="ignore"):
+        value = -np.log1p(k * np.asarray(r.value))
+        err = 0.25 * np.asarray(r.error) / c
+    return DivergenceResult(_unwrap(value), _unwrap(err), r.method, r.converged)
 
 
 _ = Mixture  # re-exported through fdiv.dist
