@@ -109,12 +109,6 @@ def test_reference(row, method):
     value, error = scalar(r.value), scalar(r.error)
     assert not math.isnan(value)
     if row["value"] == "inf":
-        if math.isfinite(value) and row["P"]["family"] == "Gamma" and method in ("quad", "auto"):
-            # KNOWN LIMITATION (issue 6 stays open): a non-integrable singularity at a support
-            # end (here (p - q)^2 / p ~ 1/x at x = 0) is not yet recognised as +inf; until it
-            # is, the quadrature must at least say it did not converge, and warn.
-            assert not bool(r.converged) and warned, (value, r.converged, warned)
-            return
         assert value == math.inf, (
             f"{row_id(row)}: expected +inf, got {value!r} (method {method}, error {error:.3g}, "
             f"converged {r.converged}, warnings {warned})"
@@ -528,3 +522,17 @@ def test_bhattacharyya_normal_closed_form_and_errors():
         fdiv.renyi(dist.Normal(0, 1), dist.Normal(0, 1), 1.0)
     # c_2 infinite (s1^2 >= 2 s2^2): Renyi of order 2 is +inf, not an error
     assert scalar(fdiv.renyi(dist.Normal(0, 2), dist.Normal(0, 1), 2.0).value) == math.inf
+
+
+def test_endpoint_singularity_infinite_or_not():
+    # (p - q)^2 / p ~ 1/x at x = 0: not integrable, +inf (Gamma(2,1) || Exp(1) under neyman)
+    r = fdiv.divergence(dist.Gamma(2.0, 1.0), dist.Exponential(1.0), "neyman", method="quad")
+    assert scalar(r.value) == math.inf and bool(r.converged)
+    # p^2 ~ x^-0.96 at 0 is integrable (barely): finite, never declared infinite
+    with pytest.warns(RuntimeWarning):  # too slow for rtol 1e-12 within 200 subdivisions
+        b = fdiv.divergence(dist.Beta(0.52, 1.0), dist.Uniform(0.0, 1.0), "pearson", method="quad")
+    exact = 0.52**2 / (2 * 0.52 - 1) - 1  # int_0^1 (0.52 x^-0.48)^2 dx - 1
+    assert math.isfinite(scalar(b.value)) and not bool(b.converged)
+    # unconverged, the |K15 - G7| estimate is not a bound (0.0015 vs a true 0.019 here): the
+    # result says so through converged=False and the warning; the value is still within 1 %
+    assert abs(scalar(b.value) - exact) <= 0.01 * exact

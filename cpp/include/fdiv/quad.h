@@ -207,7 +207,43 @@ FDIV_INLINE quad_result quad_divergence(const divergence_fn& F, const mixture& P
     total = 0.0, err = 0.0;
     for (const auto& p : heap) total += p.value, err += p.error;
     double e = err + floor_err();
-    return {total, e, e <= std::max(atol, rtol * std::fabs(total))};
+    bool converged = e <= std::max(atol, rtol * std::fabs(total));
+    if (!converged) {
+        // A non-integrable singularity at a finite end of the support (e.g. (p-q)^2/p ~ 1/x
+        // at x = 0) defeats the subdivision.  Walk towards the end geometrically,
+        // x_k = end + L 2^-k: the pieces int_{x_k+1}^{x_k} h ~ h(x_k) L 2^-k-1 shrink
+        // geometrically for an integrable end and stay level (or grow) for 1/x-like ones.
+        for (int side = 0; side < 2; ++side) {
+            double end = side == 0 ? lo : hi, dir = side == 0 ? 1.0 : -1.0;
+            if (!(std::fabs(end) < inf) || cut.size() < 2) continue;
+            double len = std::fabs((side == 0 ? cut[1] : cut[cut.size() - 2]) - end);
+            if (!(len > 0.0)) continue;
+            std::vector<double> lg;
+            double sign = 0.0;
+            bool mixed = false;
+            for (int k = 4; k < 1100; ++k) {
+                double x = end + dir * std::ldexp(len, -k);
+                if (x == end) break;
+                double v = h(x);
+                if (v == 0.0 || !(std::fabs(v) < inf)) break;
+                double sg = v > 0.0 ? 1.0 : -1.0;
+                if (sign != 0.0 && sg != sign) mixed = true;
+                sign = sg;
+                lg.push_back(std::log2(std::fabs(v)) - k);
+            }
+            const size_t m = lg.size();
+            if (mixed || m < 24) continue;
+            // least-squares slope of log2|piece| over the last 20 steps
+            double sx = 0, sy = 0, sxx = 0, sxy = 0;
+            for (size_t j = m - 20; j < m; ++j) {
+                double x = double(j), y = lg[j];
+                sx += x, sy += y, sxx += x * x, sxy += x * y;
+            }
+            double slope = (20.0 * sxy - sx * sy) / (20.0 * sxx - sx * sx);
+            if (slope > -0.02) return {sign * inf, 0.0, true};
+        }
+    }
+    return {total, e, converged};
 }
 
 }  // namespace fdv
