@@ -27,6 +27,21 @@ def pytest_configure(config):
     )
 
 
+# elementwise Divergence method -> its argument (u >= 0; r, t, v any real); error messages
+# for bad input name that argument
+METHOD_ARG = {
+    "f": "u",
+    "df": "u",
+    "d2f": "u",
+    "f_logu": "r",
+    "df_logu": "r",
+    "log_d2f_logu": "r",
+    "conj": "t",
+    "inv_df": "t",
+    "activation": "v",
+    "ratio_activation": "v",
+}
+
 NONPARAMETRIC = (
     "kl",
     "reverse_kl",

@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import METHOD_ARG
 
 import fdiv
 
@@ -42,19 +43,7 @@ UFUNC_METHODS = (
     "activation",
     "perspective",
 )
-# method -> name of its argument (the error messages must name it)
-ARGNAME = {
-    "f": "u",
-    "df": "u",
-    "d2f": "u",
-    "f_logu": "r",
-    "df_logu": "r",
-    "log_d2f_logu": "r",
-    "conj": "t",
-    "inv_df": "t",
-    "activation": "v",
-    "ratio_activation": "v",
-}
+ARGNAME = METHOD_ARG
 SAMPLE = [fdiv.kl, fdiv.gan, fdiv.total_variation, fdiv.alpha(0.3), fdiv.js_weighted(0.2)]
 SAMPLE_IDS = ["kl", "gan", "total_variation", "alpha(0.3)", "js_weighted(0.2)"]
 

@@ -8,22 +8,12 @@ error, so no warning leaks.
 
 import numpy as np
 import pytest
+from conftest import METHOD_ARG
 
 import fdiv
 
 DIVS = [fdiv.kl, fdiv.js, fdiv.total_variation, fdiv.alpha(0.3), fdiv.js_weighted(0.7)]
-ELEMENTWISE = {
-    "f": "u",
-    "df": "u",
-    "d2f": "u",
-    "f_logu": "r",
-    "df_logu": "r",
-    "log_d2f_logu": "r",
-    "conj": "t",
-    "inv_df": "t",
-    "activation": "v",
-    "ratio_activation": "v",
-}
+ELEMENTWISE = METHOD_ARG
 CRITIC_FUNCS = {
     "log_ratio": lambda v: fdiv.log_ratio(v, "gan"),
     "generator_estimate": lambda v: fdiv.generator_estimate(v, "gan", "kl"),

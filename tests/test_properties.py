@@ -13,6 +13,7 @@ import math
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from conftest import METHOD_ARG
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -23,19 +24,7 @@ LOG4 = math.log(4.0)
 # Valid input must not raise any floating-point flag (docs/kernels.md), underflow included.
 STRICT = {"all": "raise"}
 
-# method -> kind of argument: u in [0, inf], or any real (r, t, v).
-UNARY = {
-    "f": "u",
-    "df": "u",
-    "d2f": "u",
-    "f_logu": "r",
-    "df_logu": "r",
-    "log_d2f_logu": "r",
-    "conj": "t",
-    "inv_df": "t",
-    "activation": "v",
-    "ratio_activation": "v",
-}
+UNARY = METHOD_ARG
 
 
 def f_at_one(d) -> float:

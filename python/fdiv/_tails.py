@@ -129,7 +129,7 @@ def tail_weights(d: Any, *, numeric: bool = False) -> TailWeights:
     dfi = np.asarray(d.df_inf)
     f0_finite = bool(np.all(np.isfinite(f0)))
     dfi_finite = bool(np.all(np.isfinite(dfi)))
-    if not numeric and not getattr(d, "is_custom", False):
+    if not numeric and not d.is_custom:
         left, right = d.tail_weights
         if np.ndim(left) or np.ndim(right):
             raise ValueError("tail_weights needs a scalar family parameter")
@@ -142,7 +142,7 @@ def tail_weights(d: Any, *, numeric: bool = False) -> TailWeights:
             df_inf_finite=dfi_finite,
             exact=True,
         )
-    if getattr(d, "is_custom", False):
+    if d.is_custom:
         d._check_tail_input()
     (left, lc, lf), (right, rc, rf) = _weights_from_log_d2f(d.log_d2f_logu, snap=not numeric)
     return TailWeights(
