@@ -13,6 +13,18 @@ namespace fdv {
 
 namespace {
 
+// q f(p/q) = p (log p - log q) for kl, q (log q - log p) for reverse_kl: one exp
+double kl_persp(double lp, double lq, double* dlp) {
+    double p = exp_mul(lp, 1.0);
+    *dlp = p * (lp - lq) + p;
+    return p * (lp - lq);
+}
+double reverse_kl_persp(double lp, double lq, double* dlp) {
+    double q = exp_mul(lq, 1.0);
+    *dlp = -q;
+    return q * (lq - lp);
+}
+
 template <class D>
 double fl1(double r, double) {
     return D::f_logu(r);
@@ -20,6 +32,14 @@ double fl1(double r, double) {
 template <class D>
 double fl2(double r, double c) {
     return D::f_logu(r, c);
+}
+template <class D>
+double dfl1(double r, double) {
+    return D::df_logu(r);
+}
+template <class D>
+double dfl2(double r, double c) {
+    return D::df_logu(r, c);
 }
 template <class D>
 double f1(double u, double) {
@@ -41,6 +61,8 @@ double df2(double u, double c) {
 struct entry {
     double (*f_logu)(double, double);
     double (*dual_f_logu)(double, double);
+    double (*df_logu)(double, double);
+    double (*dual_df_logu)(double, double);
     double (*f)(double, double);
     double (*df)(double, double);
     bool parametric;
@@ -48,10 +70,11 @@ struct entry {
 
 const std::map<std::string, entry>& table() {
     static const std::map<std::string, entry> t = {
-#define FDIV_Q1(id, dual) {#id, {&fl1<id>, &fl1<dual>, &f1<id>, &df1<id>, false}},
+#define FDIV_Q1(id, dual) \
+    {#id, {&fl1<id>, &fl1<dual>, &dfl1<id>, &dfl1<dual>, &f1<id>, &df1<id>, false}},
         FDIV_CATALOGUE_1(FDIV_Q1)
 #undef FDIV_Q1
-#define FDIV_Q2(id) {#id, {&fl2<id>, &fl2<id>, &f2<id>, &df2<id>, true}},
+#define FDIV_Q2(id) {#id, {&fl2<id>, &fl2<id>, &dfl2<id>, &dfl2<id>, &f2<id>, &df2<id>, true}},
             FDIV_CATALOGUE_2(FDIV_Q2)
 #undef FDIV_Q2
     };
@@ -113,11 +136,16 @@ bool quad_batch(const std::string& name, const double* param, std::ptrdiff_t n,
         double c = e.parametric ? param[i] : 0.0;
         divergence_fn F{e.f_logu,
                         e.dual_f_logu,
+                        e.df_logu,
+                        e.dual_df_logu,
                         c,
                         1.0 - c,
                         e.f(0.0, c),
                         e.df(inf, c),
-                        name == "total_variation"};
+                        name == "total_variation",
+                        name == "kl"           ? &kl_persp
+                        : name == "reverse_kl" ? &reverse_kl_persp
+                                               : nullptr};
         std::vector<dist1> pc(P.k), qc(Q.k);
         for (int j = 0; j < P.k; ++j) {
             const double* a = P.params + (i * P.k + j) * 3;
@@ -128,6 +156,8 @@ bool quad_batch(const std::string& name, const double* param, std::ptrdiff_t n,
             qc[j] = {Q.kinds[j], a[0], a[1], a[2]};
         }
         standardise(pc, qc);
+        for (auto* v : {&pc, &qc})
+            for (dist1& d : *v) prepare(d);
         mixture mp{P.k, pc.data(), P.logw + i * P.k};
         mixture mq{Q.k, qc.data(), Q.logw + i * Q.k};
         quad_result r = quad_divergence(F, mp, mq, rtol, atol, limit);
@@ -170,7 +200,7 @@ void mixture_logpdf(int k, const int32_t* kinds, const double* params, const dou
                     const double* x, std::ptrdiff_t n, double* out) {
     std::vector<dist1> comp(k);
     for (int j = 0; j < k; ++j)
-        comp[j] = {kinds[j], params[3 * j], params[3 * j + 1], params[3 * j + 2]};
+        comp[j] = make_dist(kinds[j], params[3 * j], params[3 * j + 1], params[3 * j + 2]);
     mixture m{k, comp.data(), logw};
     for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = m.logpdf(x[i]);
 }

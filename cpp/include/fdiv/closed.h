@@ -31,9 +31,13 @@ FDIV_INLINE double kl(double m1, double s1, double m2, double s2) {
 // s_a^2 = a + (1-a) rho^2 (in units of s2^2); +inf where s_a^2 <= 0.
 FDIV_INLINE double log_chernoff(double a, double m1, double s1, double m2, double s2) {
     double rho = s1 / s2, z = std_z(m1, m2, s2);
-    double sa2 = a + (1.0 - a) * rho * rho;
+    // s_a^2 - 1 = (1-a)(rho-1)(rho+1): rho - 1 is exact near rho = 1, where log(s_a^2) would
+    // otherwise inherit the absolute rounding of s_a^2 (an ulp of 1, against a result O(rho-1)^2)
+    double sa2m1 = (1.0 - a) * ((rho - 1.0) * (rho + 1.0));
+    double sa2 = 1.0 + sa2m1;
     if (!(sa2 > 0.0)) return inf;
-    return (1.0 - a) * std::log(rho) - 0.5 * std::log(sa2) - a * (1.0 - a) * z * z / (2.0 * sa2);
+    double lsa2 = std::fabs(sa2m1) < 0.5 ? std::log1p(sa2m1) : std::log(a + (1.0 - a) * rho * rho);
+    return (1.0 - a) * std::log(rho) - 0.5 * lsa2 - a * (1.0 - a) * z * z / (2.0 * sa2);
 }
 
 // D_alpha = (c_alpha - 1)/(a (a - 1))

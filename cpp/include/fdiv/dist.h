@@ -23,50 +23,91 @@ enum dist_kind : int {
 struct dist1 {
     int kind;
     double a, b, c;
+    double lz = 0.0;  // log normaliser, set by prepare(): the part of log p free of x
 };
 
 constexpr double LOG_SQRT_2PI = 0.91893853320467274178;
 constexpr double LOG_PI = 1.14472988584940017414;
 
+// Fills in lz from (kind, a, b, c): the logs and lgammas of the parameters are taken
+// once per distribution, not once per point (the quadrature evaluates logpdf ~10^2 times).
+FDIV_INLINE void prepare(dist1& d) {
+    switch (d.kind) {
+        case NORMAL:
+            d.lz = -std::log(d.b) - LOG_SQRT_2PI;
+            return;
+        case LAPLACE:
+            d.lz = -std::log(d.b) - LN2_HI;
+            return;
+        case LOGISTIC:
+            d.lz = -std::log(d.b);
+            return;
+        case CAUCHY:
+            d.lz = -LOG_PI - std::log(d.b);
+            return;
+        case STUDENT_T:
+            d.lz = std::lgamma(0.5 * (d.c + 1.0)) - std::lgamma(0.5 * d.c) -
+                   0.5 * (std::log(d.c) + LOG_PI) - std::log(d.b);
+            return;
+        case UNIFORM:
+            d.lz = -std::log(d.b - d.a);
+            return;
+        case BETA:
+            d.lz = -(std::lgamma(d.a) + std::lgamma(d.b) - std::lgamma(d.a + d.b));
+            return;
+        case GAMMA:
+            d.lz = -std::lgamma(d.a) - std::log(d.b);
+            return;
+        case EXPONENTIAL:
+            d.lz = -std::log(d.b);
+            return;
+    }
+}
+
+FDIV_INLINE dist1 make_dist(int kind, double a, double b, double c) {
+    dist1 d{kind, a, b, c};
+    prepare(d);
+    return d;
+}
+
+// log density at x; d must have been prepare()d.  z = (x - a)/b is formed as a quotient (not
+// a product with 1/b) where it is squared, so that z is correctly rounded.
 FDIV_INLINE double logpdf(const dist1& d, double x) {
     switch (d.kind) {
         case NORMAL: {
             double z = (x - d.a) / d.b;
-            return -0.5 * z * z - std::log(d.b) - LOG_SQRT_2PI;
+            return -0.5 * z * z + d.lz;
         }
         case LAPLACE:
-            return -std::fabs(x - d.a) / d.b - std::log(d.b) - LN2_HI;
+            return -std::fabs(x - d.a) / d.b + d.lz;
         case LOGISTIC: {
             double z = std::fabs(x - d.a) / d.b;
-            return -z - 2.0 * std::log1p(std::exp(-z)) - std::log(d.b);
+            return -z - 2.0 * std::log1p(std::exp(-z)) + d.lz;
         }
         case CAUCHY: {
             double z = (x - d.a) / d.b;
-            return -LOG_PI - std::log(d.b) - std::log1p(z * z);
+            return d.lz - std::log1p(z * z);
         }
         case STUDENT_T: {
             double z = (x - d.a) / d.b, nu = d.c;
-            return std::lgamma(0.5 * (nu + 1.0)) - std::lgamma(0.5 * nu) -
-                   0.5 * (std::log(nu) + LOG_PI) - std::log(d.b) -
-                   0.5 * (nu + 1.0) * std::log1p(z * z / nu);
+            return d.lz - 0.5 * (nu + 1.0) * std::log1p(z * z / nu);
         }
         case UNIFORM:
-            return (x >= d.a && x <= d.b) ? -std::log(d.b - d.a) : -inf;
+            return (x >= d.a && x <= d.b) ? d.lz : -inf;
         case BETA: {
             if (!(x >= 0.0 && x <= 1.0)) return -inf;
-            double lb = std::lgamma(d.a) + std::lgamma(d.b) - std::lgamma(d.a + d.b);
             double s = 0.0;
             if (d.a != 1.0) s += (d.a - 1.0) * std::log(x);
             if (d.b != 1.0) s += (d.b - 1.0) * std::log1p(-x);
-            return s - lb;
+            return s + d.lz;
         }
         case GAMMA: {
             if (!(x >= 0.0)) return -inf;
             double s = d.a != 1.0 ? (d.a - 1.0) * std::log(x / d.b) : 0.0;
-            return s - x / d.b - std::lgamma(d.a) - std::log(d.b);
+            return s - x / d.b + d.lz;
         }
         case EXPONENTIAL:
-            return x >= 0.0 ? -x / d.b - std::log(d.b) : -inf;
+            return x >= 0.0 ? -x / d.b + d.lz : -inf;
     }
     return nan;
 }
@@ -115,16 +156,19 @@ struct mixture {
     const double* logw;
     double logpdf(double x) const {
         if (k == 1) return logw[0] + fdv::logpdf(comp[0], x);
-        double m = -inf, v[64];
-        int n = std::min(k, 64);
-        for (int i = 0; i < n; ++i) {
-            v[i] = logw[i] + fdv::logpdf(comp[i], x);
-            m = std::max(m, v[i]);
+        // streaming log-sum-exp: any number of components, one exp per component
+        double m = -inf, s = 0.0;
+        for (int i = 0; i < k; ++i) {
+            double v = logw[i] + fdv::logpdf(comp[i], x);
+            if (v == -inf) continue;
+            if (v > m) {
+                s = s * std::exp(m - v) + 1.0;
+                m = v;
+            } else {
+                s += std::exp(v - m);
+            }
         }
-        if (m == -inf) return -inf;
-        double s = 0.0;
-        for (int i = 0; i < n; ++i) s += std::exp(v[i] - m);
-        return m + std::log(s);
+        return m == -inf ? -inf : m + std::log(s);
     }
     void support(double& lo, double& hi) const {
         lo = inf, hi = -inf;

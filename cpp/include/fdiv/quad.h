@@ -1,4 +1,4 @@
-// Adaptive Gauss-Kronrod (G7-K15) quadrature of D_f(P||Q) = int q f(p/q) dx between two
+// Adaptive Gauss-Kronrod (G10-K21) quadrature of D_f(P||Q) = int q f(p/q) dx between two
 // one-dimensional mixtures (MATH.md §0, §7).
 //
 // The integrand is the perspective q f(p/q) taken from the log densities: e^{lq} f(e^{lp-lq})
@@ -6,8 +6,8 @@
 // never overflows; where q = 0 < p it is p f'(inf) and where p = 0 < q it is q f(0+), so the
 // MATH.md §0 terms for mass where one density vanishes come out of the same integral (a
 // support violation with an infinite price gives +inf).  Infinite ranges are mapped to (0, 1)
-// by x = c +- w t/(1 - t).  The error estimate is QUADPACK's |K15 - G7| per interval plus a
-// rounding floor, summed: a conservative estimate for smooth integrands, not a proof.
+// by x = c +- w t/(1 - t).  The error estimate is QUADPACK's (scaled |K21 - G10|) per interval plus
+// a rounding floor, summed: a conservative estimate for smooth integrands, not a proof.
 #pragma once
 
 #include <algorithm>
@@ -20,42 +20,87 @@ namespace fdv {
 struct divergence_fn {
     double (*f_logu)(double r, double c);
     double (*dual_f_logu)(double r, double c);
+    double (*df_logu)(double r, double c);       // f'(e^r)
+    double (*dual_df_logu)(double r, double c);  // f_dual'(e^r)
     double param, dual_param;
     double f0, df_inf;
     bool kinked;  // f not C^1 at u = 1 (total variation): split at the crossings p = q
+    // optional q f(p/q) straight from (log p, log q), both finite, where the divergence has a
+    // cheaper exact form than the generic one (kl: p (log p - log q), one exp instead of two);
+    // it also writes d/d(log p) of the value to *dlp
+    double (*persp_log)(double lp, double lq, double* dlp) = nullptr;
 };
 
-FDIV_INLINE double perspective_log(const divergence_fn& F, double lp, double lq) {
-    if (lp == -inf && lq == -inf) return 0.0;
-    // p > 0 = q (or q > 0 = p): the price of that mass, +inf if f'(inf) (f(0+)) is, even
-    // where e^{lp} itself underflows
-    if (lq == -inf)
-        return F.df_inf == inf ? inf : (F.df_inf == 0.0 ? 0.0 : std::exp(lp) * F.df_inf);
-    if (lp == -inf) return F.f0 == inf ? inf : (F.f0 == 0.0 ? 0.0 : std::exp(lq) * F.f0);
-    double r, c, scale;
-    double (*fl)(double, double);
-    if (lp <= lq) {
-        r = lp - lq, c = F.param, scale = lq, fl = F.f_logu;
-    } else {
-        r = lq - lp, c = F.dual_param, scale = lp, fl = F.dual_f_logu;
-    }
-    double v = fl(r, c);
-    if (v == 0.0) return 0.0;
-    if (std::fabs(v) == inf) {
-        // f(e^r) overflowed (r <= 0 here) although q f(p/q) may be finite, e^{scale} being
-        // tiny: continue log f(e^r) linearly in r from the last r (halving towards 0) where f
-        // is finite; the asymptotic power law f(u) ~ u^-k makes that exact far out.
-        double ra = r;
-        for (int i = 0; i < 64 && !(std::fabs(fl(ra, c)) < inf); ++i) ra *= 0.5;
-        double va = fl(ra, c), v0 = fl(ra + 1.0, c);
-        if (!(va > 0.0 && v0 > 0.0 && va < inf)) return v;
-        double lv = std::log(va) + (std::log(va) - std::log(v0)) * (ra - r);
-        return std::exp(scale + lv);
-    }
-    if (scale > -700.0 && scale < 700.0) return std::exp(scale) * v;
-    // e^{scale} v where e^{scale} alone would under/overflow (far tails)
-    double e = std::exp(scale + std::log(std::fabs(v)));
+// e^{l} v without a spurious under/overflow of e^{l} alone
+FDIV_INLINE double exp_times(double l, double v) {
+    if (v == 0.0 || l == -inf) return 0.0;
+    if (l > -700.0 && l < 700.0) return std::exp(l) * v;
+    double e = std::exp(l + std::log(std::fabs(v)));
     return v > 0.0 ? e : -e;
+}
+
+// q f(p/q) from l_p = log p, l_q = log q.  With `sens` it also gives the size of the value's
+// sensitivity to the rounding of the log densities (in units of an ulp): they carry an
+// absolute error of about an ulp of their magnitude, which near P = Q (where q f(p/q) is
+// second order in l_p - l_q but its slope is not) dominates the quadrature error.
+FDIV_INLINE double perspective_log(const divergence_fn& F, double lp, double lq,
+                                   double* sens = nullptr) {
+    double h, A;  // value and dh/dl_p
+    if (lp == -inf && lq == -inf) {
+        h = 0.0, A = 0.0;
+    } else if (lq == -inf) {
+        // p > 0 = q (or q > 0 = p): the price of that mass, +inf if f'(inf) (f(0+)) is, even
+        // where e^{lp} itself underflows
+        h = F.df_inf == inf ? inf : (F.df_inf == 0.0 ? 0.0 : std::exp(lp) * F.df_inf);
+        A = h;
+    } else if (lp == -inf) {
+        h = F.f0 == inf ? inf : (F.f0 == 0.0 ? 0.0 : std::exp(lq) * F.f0);
+        A = 0.0;
+    } else if (F.persp_log) {
+        h = F.persp_log(lp, lq, &A);
+    } else {
+        const bool direct = lp <= lq;
+        const double r = direct ? lp - lq : lq - lp, c = direct ? F.param : F.dual_param;
+        const double scale = direct ? lq : lp;
+        double (*fl)(double, double) = direct ? F.f_logu : F.dual_f_logu;
+        double v = fl(r, c);
+        if (v == 0.0) {
+            h = 0.0;
+        } else if (std::fabs(v) == inf) {
+            // f(e^r) overflowed (r <= 0 here) although q f(p/q) may be finite, e^{scale}
+            // being tiny: continue log f(e^r) linearly in r from the last r (halving towards
+            // 0) where f is finite; the asymptotic power law f(u) ~ u^-k makes that exact far
+            // out.
+            double ra = r;
+            for (int i = 0; i < 64 && !(std::fabs(fl(ra, c)) < inf); ++i) ra *= 0.5;
+            double va = fl(ra, c), v0 = fl(ra + 1.0, c);
+            if (!(va > 0.0 && v0 > 0.0 && va < inf)) {
+                h = v;
+            } else {
+                double lv = std::log(va) + (std::log(va) - std::log(v0)) * (ra - r);
+                h = std::exp(scale + lv);
+            }
+        } else {
+            h = exp_times(scale, v);
+        }
+        if (!sens) return h;
+        // dh/dl_p = p f'(p/q) on the direct side; on the dual side dh/dl_q = q f_dual'(q/p)
+        double d = direct ? F.df_logu(r, c) : F.dual_df_logu(r, c);
+        double g = std::fabs(d) < inf ? exp_times(direct ? lp : lq, d) : h;
+        A = direct ? g : h - g;
+    }
+    if (sens) {
+        // h = e^{l_q} f(e^r), r = l_p - l_q: dh/dr = dh/dl_p = A, dh/dl_q at fixed r = h.
+        // r carries the rounding of both log densities, except where they agree to the bit
+        // (identical distributions), where r = 0 is exact.
+        double s = lq == -inf ? std::fabs(h) * std::fabs(lp)
+                   : lp == -inf
+                       ? std::fabs(h) * std::fabs(lq)
+                       : std::fabs(h) * std::fabs(lq) +
+                             (lp != lq ? std::fabs(A) * (std::fabs(lp) + std::fabs(lq)) : 0.0);
+        *sens = std::fabs(s) < inf ? s : 0.0;
+    }
+    return h;
 }
 
 struct quad_result {
@@ -65,49 +110,96 @@ struct quad_result {
 
 namespace detail {
 
-constexpr double XGK[8] = {0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-                           0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-                           0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-                           0.207784955007898467600689403773245, 0.0};
-constexpr double WGK[8] = {
-    0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-    0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-    0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-    0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
-constexpr double WG[4] = {0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-                          0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
+// The G10-K21 pair (QUADPACK dqk21): Kronrod nodes from the end towards 0 (the last is the
+// centre), Kronrod weights alike, and the Gauss weights of the odd-indexed nodes.
+struct gk21_rule {
+    static constexpr int N = 11;
+    static constexpr double XGK[11] = {0.995657163025808080735527280689003,
+                                       0.973906528517171720077964012084452,
+                                       0.930157491355708226001207180059508,
+                                       0.865063366688984510732096688423493,
+                                       0.780817726586416897063717578345042,
+                                       0.679409568299024406234327365114874,
+                                       0.562757134668604683339000099272694,
+                                       0.433395394129247190799265943165784,
+                                       0.294392862701460198131126603103866,
+                                       0.148874338981631210884826001129720,
+                                       0.0};
+    static constexpr double WGK[11] = {
+        0.011694638867371874278064396062192, 0.032558162307964727478818972459390,
+        0.054755896574351996031381300244580, 0.075039674810919952767043140916190,
+        0.093125454583697605535065465083366, 0.109387158802297641899210590325805,
+        0.123491976262065851077208745109711, 0.134709217311473325928054001771707,
+        0.142775938577060080797094273138717, 0.147739104901338491374841515972068,
+        0.149445554002916905664936468389821};
+    static constexpr double WG[5] = {
+        0.066671344308688137593568809893332, 0.149451349150580593145776339657697,
+        0.219086362515982043995534934228163, 0.269266719309996355091226921569469,
+        0.295524224714752870173892994651338};
+    static constexpr double WG_CENTRE = 0.0;
+};
 
 // piece kinds: 0 finite [a, b] in x; +1: x = a + w t/(1-t) on t in [ta, tb]; -1: x = a - ...
 struct piece {
     int kind;
     double a, w, lo, hi;  // lo, hi: the integration variable's interval
     double value, error;
+    double fixed = 0.0;  // the part of the error that subdivision cannot reduce (rounding)
     bool operator<(const piece& o) const { return error < o.error; }
 };
 
-template <class H>
-bool gk15(H& h, piece& p, double& absval) {
+template <class R, class H>
+bool gk(H& h, piece& p) {
+    constexpr int N = R::N;  // nodes per half, centre included
     double c = 0.5 * (p.lo + p.hi), half = 0.5 * (p.hi - p.lo);
-    auto eval = [&](double t) {
-        if (p.kind == 0) return h(t);
-        double s = 1.0 - t;
-        double x = p.kind > 0 ? p.a + p.w * t / s : p.a - p.w * t / s;
-        if (!(std::fabs(x) < inf)) return 0.0;  // both densities vanish at +-inf
-        double v = h(x);
-        return v == 0.0 ? 0.0 : v * (p.w / (s * s));
+    double rnd = 0.0;  // K-weighted sum of the rounding sensitivities
+    auto eval = [&](double t, double wk) {
+        double sens = 0.0, v;
+        if (p.kind == 0) {
+            v = h(t, &sens);
+        } else {
+            double s = 1.0 - t;
+            double x = p.kind > 0 ? p.a + p.w * t / s : p.a - p.w * t / s;
+            if (!(std::fabs(x) < inf)) return 0.0;  // both densities vanish at +-inf
+            v = h(x, &sens);
+            if (v != 0.0) {
+                double jac = p.w / (s * s);
+                v *= jac, sens *= jac;
+            }
+        }
+        rnd += wk * sens;
+        return v;
     };
-    double fc = eval(c);
-    double k = fc * WGK[7], g = fc * WG[3], ab = std::fabs(fc) * WGK[7];
-    for (int j = 0; j < 7; ++j) {
-        double d = half * XGK[j];
-        double f1 = eval(c - d), f2 = eval(c + d);
-        k += WGK[j] * (f1 + f2);
-        ab += WGK[j] * (std::fabs(f1) + std::fabs(f2));
-        if (j % 2 == 1) g += WG[j / 2] * (f1 + f2);
+    double fv[2 * N - 1];
+    fv[N - 1] = eval(c, R::WGK[N - 1]);
+    double k = fv[N - 1] * R::WGK[N - 1], g = fv[N - 1] * R::WG_CENTRE;
+    double ab = std::fabs(fv[N - 1]) * R::WGK[N - 1];
+    for (int j = 0; j < N - 1; ++j) {
+        double d = half * R::XGK[j];
+        double f1 = eval(c - d, R::WGK[j]), f2 = eval(c + d, R::WGK[j]);
+        fv[j] = f1, fv[2 * N - 2 - j] = f2;
+        k += R::WGK[j] * (f1 + f2);
+        ab += R::WGK[j] * (std::fabs(f1) + std::fabs(f2));
+        if (j % 2 == 1) g += R::WG[j / 2] * (f1 + f2);
+    }
+    // QUADPACK's error estimate: |K - G| scaled by the integrand's variation
+    // resasc = int |f - mean f|, err = resasc min(1, (200 |K - G| / resasc)^1.5).  The raw
+    // |K - G| estimates the error of the Gauss rule, not of Kronrod's, and overstates it by
+    // orders of magnitude on smooth pieces; the 3/2 power is QUADPACK's calibration.
+    double mean = 0.5 * k, asc = R::WGK[N - 1] * std::fabs(fv[N - 1] - mean);
+    for (int j = 0; j < N - 1; ++j)
+        asc += R::WGK[j] * (std::fabs(fv[j] - mean) + std::fabs(fv[2 * N - 2 - j] - mean));
+    double hh = std::fabs(half), e = std::fabs((k - g) * half);
+    asc *= hh;
+    if (asc != 0.0 && e != 0.0) {
+        double t = std::min(1.0, 200.0 * e / asc);
+        e = asc * t * std::sqrt(t);
     }
     p.value = k * half;
-    p.error = std::fabs((k - g) * half);
-    absval = ab * std::fabs(half);
+    p.error = e;
+    // rounding floor: 50 ulp of int |h| (the sum of the weighted values), plus an ulp of each
+    // log density's magnitude carried through the sensitivity
+    p.fixed = (50.0 * ab + rnd) * hh * 2.220446049250313e-16;
     return std::fabs(p.value) < inf && !is_nan(p.value);
 }
 
@@ -116,12 +208,15 @@ bool gk15(H& h, piece& p, double& absval) {
 // D_f(P||Q) for mixtures P, Q: rtol, atol on the total; at most `limit` subdivisions.
 FDIV_INLINE quad_result quad_divergence(const divergence_fn& F, const mixture& P, const mixture& Q,
                                         double rtol, double atol, int limit) {
-    auto h = [&](double x) { return perspective_log(F, P.logpdf(x), Q.logpdf(x)); };
+    auto h = [&](double x, double* sens) {
+        return perspective_log(F, P.logpdf(x), Q.logpdf(x), sens);
+    };
     double plo, phi, qlo, qhi;
     P.support(plo, phi);
     Q.support(qlo, qhi);
     double lo = std::min(plo, qlo), hi = std::max(phi, qhi);
-    // breakpoints: component centres and +-3, +-8 widths, and every finite support end
+    // breakpoints: component centres (Laplace's kink) and +-4.5 widths, and every finite support
+    // end; with G10-K21 that resolves a Gaussian-like piece to ~1e-13 without a split
     std::vector<double> pts;
     double wmax = 0.0;
     for (const mixture* M : {&P, &Q})
@@ -130,7 +225,7 @@ FDIV_INLINE quad_result quad_divergence(const divergence_fn& F, const mixture& P
             center_width(M->comp[i], m, w);
             support(M->comp[i], a, b);
             wmax = std::max(wmax, w);
-            for (double s : {0.0, -3.0, 3.0, -8.0, 8.0}) pts.push_back(m + s * w);
+            for (double s : {-4.5, 0.0, 4.5}) pts.push_back(m + s * w);
             if (std::fabs(a) < inf) pts.push_back(a);
             if (std::fabs(b) < inf) pts.push_back(b);
         }
@@ -171,16 +266,17 @@ FDIV_INLINE quad_result quad_divergence(const divergence_fn& F, const mixture& P
     for (size_t i = 0; i + 1 < cut.size(); ++i)
         if (cut[i + 1] > cut[i]) heap.push_back({0, 0.0, 0.0, cut[i], cut[i + 1], 0.0, 0.0});
     if (hi == inf) heap.push_back({1, cut.back(), wmax, 0.0, 1.0, 0.0, 0.0});
-    double total = 0.0, err = 0.0, absint = 0.0;
+    double total = 0.0, err = 0.0, fixed = 0.0;
     for (auto& p : heap) {
-        double ab;
-        if (!detail::gk15(h, p, ab)) return {p.value, 0.0, true};  // +-inf (or NaN)
-        total += p.value, err += p.error, absint += ab;
+        if (!detail::gk<detail::gk21_rule>(h, p)) return {p.value, 0.0, true};  // +-inf (or NaN)
+        total += p.value, err += p.error, fixed += p.fixed;
     }
     std::make_heap(heap.begin(), heap.end());
     int n = 0;
-    auto floor_err = [&] { return 50.0 * 2.22e-16 * absint; };
-    while (err + floor_err() > std::max(atol, rtol * std::fabs(total)) && n < limit) {
+    // Subdivide the worst piece while the total misses the tolerance and the reducible part
+    // of the error still matters against the rounding floor (which no split can lower).
+    while (err + fixed > std::max(atol, rtol * std::fabs(total)) && err > 0.25 * fixed &&
+           n < limit) {
         std::pop_heap(heap.begin(), heap.end());
         detail::piece p = heap.back();
         heap.pop_back();
@@ -192,11 +288,11 @@ FDIV_INLINE quad_result quad_divergence(const divergence_fn& F, const mixture& P
         }
         detail::piece a = p, b = p;
         a.hi = mid, b.lo = mid;
-        double ab1, ab2;
-        bool ok = detail::gk15(h, a, ab1) && detail::gk15(h, b, ab2);
+        bool ok = detail::gk<detail::gk21_rule>(h, a) && detail::gk<detail::gk21_rule>(h, b);
         if (!ok) return {a.value + b.value, 0.0, true};
         total += a.value + b.value - p.value;
         err += a.error + b.error - p.error;
+        fixed += a.fixed + b.fixed - p.fixed;
         heap.push_back(a);
         std::push_heap(heap.begin(), heap.end());
         heap.push_back(b);
@@ -204,9 +300,9 @@ FDIV_INLINE quad_result quad_divergence(const divergence_fn& F, const mixture& P
         ++n;
     }
     // re-sum to shed the running-sum rounding
-    total = 0.0, err = 0.0;
-    for (const auto& p : heap) total += p.value, err += p.error;
-    double e = err + floor_err();
+    total = 0.0, err = 0.0, fixed = 0.0;
+    for (const auto& p : heap) total += p.value, err += p.error, fixed += p.fixed;
+    double e = err + fixed;
     bool converged = e <= std::max(atol, rtol * std::fabs(total));
     if (!converged) {
         // A non-integrable singularity at a finite end of the support (e.g. (p-q)^2/p ~ 1/x
@@ -224,7 +320,7 @@ FDIV_INLINE quad_result quad_divergence(const divergence_fn& F, const mixture& P
             for (int k = 4; k < 1100; ++k) {
                 double x = end + dir * std::ldexp(len, -k);
                 if (x == end) break;
-                double v = h(x);
+                double v = h(x, nullptr);
                 if (v == 0.0 || !(std::fabs(v) < inf)) break;
                 double sg = v > 0.0 ? 1.0 : -1.0;
                 if (sign != 0.0 && sg != sign) mixed = true;
