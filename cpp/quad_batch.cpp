@@ -6,6 +6,7 @@
 
 #include "fdiv/catalogue.h"
 #include "fdiv/closed.h"
+#include "fdiv/mvn.h"
 #include "fdiv/quad.h"
 #include "parallel.h"
 
@@ -194,6 +195,76 @@ bool normal_closed_batch(const std::string& name, const double* param, std::ptrd
         value[i] = v;
     }
     return true;
+}
+
+bool mvn_closed_batch(const std::string& name, const double* param, std::ptrdiff_t n, int k,
+                      const double* m1, const double* L1, const double* m2, const double* L2,
+                      double* value) {
+    static const char* names[] = {"kl",    "reverse_kl", "jeffreys", "squared_hellinger",
+                                  "alpha", "pearson",    "neyman"};
+    int which = -1;
+    for (int j = 0; j < 7; ++j)
+        if (name == names[j]) which = j;
+    if (which < 0) return false;
+    const std::ptrdiff_t kk = std::ptrdiff_t(k) * k;
+    // D_alpha = expm1(log c_alpha) / (a (a - 1)); +-inf where c_alpha is infinite
+    auto alpha_div = [&](double a, std::ptrdiff_t i) {
+        double lc = mvn::log_chernoff(a, k, m1 + i * k, L1 + i * kk, m2 + i * k, L2 + i * kk);
+        if (lc == inf) return a * (a - 1.0) > 0.0 ? inf : -inf;
+        return std::expm1(lc) / (a * (a - 1.0));
+    };
+    parallel_items(n, [&](std::ptrdiff_t i) {
+        const double *a1 = m1 + i * k, *b1 = L1 + i * kk, *a2 = m2 + i * k, *b2 = L2 + i * kk;
+        double v;
+        switch (which) {
+            case 0:
+                v = mvn::kl(k, a1, b1, a2, b2);
+                break;
+            case 1:
+                v = mvn::kl(k, a2, b2, a1, b1);
+                break;
+            case 2:
+                v = mvn::kl(k, a1, b1, a2, b2) + mvn::kl(k, a2, b2, a1, b1);
+                break;
+            case 3:
+                v = 0.5 * alpha_div(0.5, i);  // D_alpha(1/2) = 2 H^2
+                break;
+            case 4:
+                v = alpha_div(param[i], i);
+                break;
+            case 5:
+                v = 2.0 * alpha_div(2.0, i);  // D_alpha(2) = chi^2 / 2
+                break;
+            default:
+                v = 2.0 * alpha_div(-1.0, i);
+        }
+        value[i] = v;
+    });
+    return true;
+}
+
+void dist_eval(int which, int k, const int32_t* kinds, const double* params, const double* logw,
+               const double* x, std::ptrdiff_t n, double* out) {
+    parallel_for(n, [&](std::ptrdiff_t lo, std::ptrdiff_t hi) {
+        std::vector<dist1> comp(k);
+        for (std::ptrdiff_t i = lo; i < hi; ++i) {
+            for (int j = 0; j < k; ++j) {
+                const double* a = params + (i * k + j) * 3;
+                comp[j] = make_dist(kinds[j], a[0], a[1], a[2]);
+            }
+            mixture m{k, comp.data(), logw + i * k};
+            out[i] = which == 0 ? m.logpdf(x[i]) : m.cdf(x[i]);
+        }
+    });
+}
+
+void mvn_logpdf_batch(std::ptrdiff_t n, int k, const double* m, const double* L, const double* x,
+                      double* out) {
+    const std::ptrdiff_t kk = std::ptrdiff_t(k) * k;
+    parallel_for(n, [&](std::ptrdiff_t lo, std::ptrdiff_t hi) {
+        for (std::ptrdiff_t i = lo; i < hi; ++i)
+            out[i] = mvn::logpdf(k, m + i * k, L + i * kk, x + i * k);
+    });
 }
 
 void mixture_logpdf(int k, const int32_t* kinds, const double* params, const double* logw,

@@ -25,6 +25,20 @@ bool normal_closed_batch(const std::string& name, const double* param, std::ptrd
                          const double* m1, const double* s1, const double* m2, const double* s2,
                          double* value);
 
+// Multivariate normal closed forms (MATH.md §7.2) from means (n, k) and lower Cholesky factors
+// (n, k, k) of the covariances: the names of normal_closed_batch except total_variation.
+bool mvn_closed_batch(const std::string& name, const double* param, std::ptrdiff_t n, int k,
+                      const double* m1, const double* L1, const double* m2, const double* L2,
+                      double* value);
+
+// batched 1-D mixtures at x (n,): which = 0 log density, 1 cdf (NaN where not available)
+void dist_eval(int which, int k, const int32_t* kinds, const double* params, const double* logw,
+               const double* x, std::ptrdiff_t n, double* out);
+
+// batched multivariate normal log densities
+void mvn_logpdf_batch(std::ptrdiff_t n, int k, const double* m, const double* L, const double* x,
+                      double* out);
+
 // log density of one mixture at n points
 void mixture_logpdf(int k, const int32_t* kinds, const double* params, const double* logw,
                     const double* x, std::ptrdiff_t n, double* out);

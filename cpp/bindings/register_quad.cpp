@@ -63,9 +63,64 @@ farr py_mixture_logpdf(iarr kinds, farr params, farr logw, farr x) {
     return out;
 }
 
+farr py_mvn_closed(const std::string& name, farr param, farr m1, farr L1, farr m2, farr L2) {
+    const py::ssize_t n = param.size();
+    if (m1.ndim() != 2 || m1.shape(0) != n) throw py::value_error("mvn_closed: m1 must be (n, k)");
+    const int k = int(m1.shape(1));
+    for (const farr* a : {&L1, &L2})
+        if (a->ndim() != 3 || a->shape(0) != n || a->shape(1) != k || a->shape(2) != k)
+            throw py::value_error("mvn_closed: Cholesky factors must be (n, k, k)");
+    if (m2.ndim() != 2 || m2.shape(0) != n || m2.shape(1) != k)
+        throw py::value_error("mvn_closed: m2 must be (n, k)");
+    farr value(n);
+    bool ok;
+    {
+        py::gil_scoped_release release;  // plain arrays owned above; no Python objects below
+        ok = fdv::mvn_closed_batch(name, param.data(), n, k, m1.data(), L1.data(), m2.data(),
+                                   L2.data(), value.mutable_data());
+    }
+    if (!ok) throw py::value_error("mvn_closed: no closed form for " + name);
+    return value;
+}
+
+// batched 1-D mixtures (component kinds (k,), params (n, k, 3), log weights (n, k)) at x (n,):
+// which = 0 log density, 1 cdf
+farr py_dist_eval(int which, iarr kinds, farr params, farr logw, farr x) {
+    const int k = int(kinds.shape(0));
+    const py::ssize_t n = x.size();
+    if (params.ndim() != 3 || params.shape(0) != n || params.shape(1) != k ||
+        params.shape(2) != 3 || logw.ndim() != 2 || logw.shape(0) != n || logw.shape(1) != k)
+        throw py::value_error("dist_eval: inconsistent shapes");
+    farr out(n);
+    {
+        py::gil_scoped_release release;  // plain arrays owned above; no Python objects below
+        fdv::dist_eval(which, k, kinds.data(), params.data(), logw.data(), x.data(), n,
+                       out.mutable_data());
+    }
+    return out;
+}
+
+// batched multivariate normal log densities: means (n, k), Cholesky factors (n, k, k), x (n, k)
+farr py_mvn_logpdf(farr m, farr L, farr x) {
+    const py::ssize_t n = m.shape(0);
+    const int k = int(m.shape(1));
+    if (L.ndim() != 3 || L.shape(0) != n || L.shape(1) != k || L.shape(2) != k || x.ndim() != 2 ||
+        x.shape(0) != n || x.shape(1) != k)
+        throw py::value_error("mvn_logpdf: inconsistent shapes");
+    farr out(n);
+    {
+        py::gil_scoped_release release;  // plain arrays owned above; no Python objects below
+        fdv::mvn_logpdf_batch(n, k, m.data(), L.data(), x.data(), out.mutable_data());
+    }
+    return out;
+}
+
 }  // namespace
 
 void register_quad(py::module_& m) {
+    m.def("mvn_closed", &py_mvn_closed);
+    m.def("dist_eval", &py_dist_eval);
+    m.def("mvn_logpdf", &py_mvn_logpdf);
     m.def("mixture_logpdf", &py_mixture_logpdf);
     m.def("quad_divergence", &py_quad);
     m.def("normal_closed", &py_normal_closed);

@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _core
 from ._api import Divergence, get
-from .dist import Distribution, Mixture, Normal
+from .dist import _SUPPORT, Distribution, Mixture, MvNormal, Normal
 
 __all__ = ["DivergenceResult", "divergence", "renyi", "bhattacharyya"]
 
@@ -46,7 +46,22 @@ def _unwrap(x):
 
 
 def _closed_available(P, Q, d) -> bool:
-    return type(P) is Normal and type(Q) is Normal and not d.is_custom and d.name in _NORMAL_CLOSED
+    if d.is_custom:
+        return False
+    if type(P) is MvNormal and type(Q) is MvNormal:
+        return d.name in _NORMAL_CLOSED and d.name != "total_variation"
+    return type(P) is Normal and type(Q) is Normal and d.name in _NORMAL_CLOSED
+
+
+def _dim(x) -> int:
+    return 1 if _is_scipy_1d(x) else x.dim
+
+
+def _as_normal(x):
+    """A 1-dimensional MvNormal as the equivalent Normal (then quadrature applies too)."""
+    if type(x) is MvNormal and x.dim == 1:
+        return Normal(loc=x.mean[..., 0], scale=np.sqrt(x.cov[..., 0, 0]))
+    return x
 
 
 def divergence(
@@ -86,6 +101,23 @@ def divergence(
     d = get(d) if isinstance(d, str) else d
     if not isinstance(d, Divergence):
         raise TypeError("d must be a catalogue id or a fdiv.Divergence")
+    if _dim(P) != _dim(Q):
+        raise ValueError(
+            f"P and Q must have the same dimension: P is {_dim(P)}-dimensional, "
+            f"Q is {_dim(Q)}-dimensional"
+        )
+    P, Q = _as_normal(P), _as_normal(Q)
+    if _dim(P) > 1:
+        if method == "quad":
+            raise ValueError(
+                f"method='quad' integrates in one dimension; P and Q are {_dim(P)}-dimensional "
+                "(use method='closed' or 'auto' for MvNormal pairs)"
+            )
+        if not (type(P) is MvNormal and type(Q) is MvNormal):
+            raise ValueError(
+                f"no method for {type(P).__name__} against {type(Q).__name__} in "
+                f"{_dim(P)} dimensions (closed forms exist for MvNormal pairs)"
+            )
     param = np.asarray(d._param if d._param is not None else 0.0, dtype=np.float64)
     try:
         shape = np.broadcast_shapes(_shape(P), _shape(Q), param.shape)
@@ -96,11 +128,18 @@ def divergence(
     if not (rtol >= 0 and atol >= 0) or (rtol == 0 and atol == 0):
         raise ValueError("rtol and atol must be >= 0 and not both 0")
     closed = _closed_available(P, Q, d)
-    if method == "closed" and not closed:
+    if not closed and (method == "closed" or _dim(P) > 1):
         raise ValueError(
             f"no closed form for {d!r} between {type(P).__name__} and {type(Q).__name__}"
+            + (" (and quadrature is one-dimensional)" if _dim(P) > 1 else "")
         )
     pr = np.broadcast_to(param, shape).ravel()
+    if closed and type(P) is MvNormal:
+        (m1, L1), (m2, L2) = P._flat(shape), Q._flat(shape)
+        v = _core.mvn_closed(d.name, np.ascontiguousarray(pr), m1, L1, m2, L2).reshape(shape)
+        return DivergenceResult(
+            _unwrap(v), _unwrap(np.zeros(shape)), "closed", _unwrap(np.ones(shape, bool))
+        )
     if closed and method in ("auto", "closed"):
         b = [np.broadcast_to(x, shape).ravel() for x in (P.loc, P.scale, Q.loc, Q.scale)]
         v = _core.normal_closed(d.name, pr, *b).reshape(shape)
@@ -143,9 +182,6 @@ def divergence(
             stacklevel=2,
         )
     return DivergenceResult(_unwrap(v), _unwrap(e), "quad", _unwrap(c))
-
-
-_SUPPORT = {5: None, 6: (0.0, 1.0), 7: (0.0, np.inf), 8: (0.0, np.inf)}
 
 
 def _is_scipy_1d(x) -> bool:

@@ -21,6 +21,7 @@ __all__ = [
     "Gamma",
     "Exponential",
     "Mixture",
+    "MvNormal",
 ]
 
 
@@ -36,10 +37,20 @@ def _param(value, name, positive=False):
     return arr
 
 
+_SUPPORT = {5: None, 6: (0.0, 1.0), 7: (0.0, np.inf), 8: (0.0, np.inf)}
+_NO_CDF = {4: "StudentT", 6: "Beta", 7: "Gamma"}
+
+
+def _unwrap(x):
+    x = np.asarray(x)
+    return x[()] if x.ndim == 0 else x
+
+
 class Distribution:
     """A (batch of) one-dimensional distribution(s)."""
 
     _kind = -1
+    dim = 1
 
     @property
     def shape(self) -> tuple:
@@ -50,6 +61,55 @@ class Distribution:
         """[(kind, a, b, c)] and log weights, each broadcast to the batch shape."""
         a, b, c = (np.broadcast_to(x, self._shape) for x in self._abc)
         return [(self._kind, a, b, c)], [np.zeros(self._shape)]
+
+    def _eval(self, which, x):
+        from . import _core
+
+        x = np.asarray(x, dtype=np.float64)
+        shape = np.broadcast_shapes(x.shape, self._shape)
+        comps, logw = self._components()
+        n = int(np.prod(shape))
+        kinds = np.array([c[0] for c in comps], dtype=np.int32)
+        params = np.stack(
+            [np.stack([np.broadcast_to(v, shape).ravel() for v in c[1:]], axis=-1) for c in comps],
+            axis=1,
+        ).reshape(n, len(comps), 3)
+        lw = np.stack([np.broadcast_to(w, shape).ravel() for w in logw], axis=1).reshape(
+            n, len(comps)
+        )
+        xs = np.ascontiguousarray(np.broadcast_to(x, shape).ravel())
+        out = _core.dist_eval(which, kinds, np.ascontiguousarray(params), lw, xs)
+        return _unwrap(out.reshape(shape))
+
+    def logpdf(self, x):
+        """log p(x), broadcasting x against the batch shape (-inf outside the support)."""
+        return self._eval(0, x)
+
+    def pdf(self, x):
+        """p(x) = exp(logpdf(x))."""
+        return np.exp(self.logpdf(x))
+
+    def cdf(self, x):
+        """P(X <= x) for the families with an elementary cdf (Normal, Laplace, Logistic, Cauchy,
+        Uniform, Exponential, and mixtures of them); NotImplementedError for the others."""
+        comps, _ = self._components()
+        for c in comps:
+            if c[0] in _NO_CDF:
+                raise NotImplementedError(
+                    f"the cdf of {_NO_CDF[c[0]]} is an incomplete beta/gamma function, which "
+                    "fdiv does not implement; use scipy.stats"
+                )
+        return self._eval(1, x)
+
+    def support(self):
+        """(low, high) of the support, arrays of the batch shape."""
+        comps, _ = self._components()
+        lo, hi = np.full(self._shape, np.inf), np.full(self._shape, -np.inf)
+        for kind, a, b, _ in comps:
+            sup = _SUPPORT.get(int(kind), (-np.inf, np.inf))
+            sup = (a, b) if sup is None else sup
+            lo, hi = np.minimum(lo, sup[0]), np.maximum(hi, sup[1])
+        return _unwrap(lo), _unwrap(hi)
 
 
 class _LocScale(Distribution):
@@ -177,3 +237,61 @@ class Mixture(Distribution):
 
     def __repr__(self):
         return f"Mixture({self.components!r}, {self.weights!r})"
+
+
+class MvNormal(Distribution):
+    """Multivariate normal N(mean, cov) in R^k; batches broadcast over the leading axes
+    (mean (..., k), cov (..., k, k)). The covariance must be symmetric positive definite; its
+    Cholesky factor (LAPACK, through numpy.linalg) is taken once here."""
+
+    def __init__(self, mean, cov):
+        m = _param(mean, "mean")
+        c = _param(cov, "cov")
+        if m.ndim < 1:
+            raise ValueError("mean must have at least one axis (the dimension k)")
+        k = m.shape[-1]
+        if c.ndim < 2 or c.shape[-2:] != (k, k):
+            raise ValueError(f"cov must have shape (..., {k}, {k}) to match mean, got {c.shape}")
+        scale = np.max(np.abs(c), axis=(-2, -1), keepdims=True)
+        if not np.all(np.abs(c - np.swapaxes(c, -1, -2)) <= 1e-12 * scale):
+            raise ValueError("cov must be symmetric")
+        bad = "cov must be positive definite (it is singular or indefinite)"
+        try:
+            chol = np.linalg.cholesky(c)
+        except np.linalg.LinAlgError:
+            raise ValueError(bad) from None
+        if not np.all(np.isfinite(chol)) or not np.all(np.diagonal(chol, axis1=-2, axis2=-1) > 0):
+            raise ValueError(bad)
+        self.mean, self.cov, self._chol = m, c, chol
+        self.dim = k
+        self._shape = np.broadcast_shapes(m.shape[:-1], c.shape[:-2])
+
+    def _flat(self, shape):
+        n, k = int(np.prod(shape)), self.dim
+        m = np.ascontiguousarray(np.broadcast_to(self.mean, shape + (k,)).reshape(n, k))
+        L = np.ascontiguousarray(np.broadcast_to(self._chol, shape + (k, k)).reshape(n, k, k))
+        return m, L
+
+    def _components(self):
+        raise ValueError(f"MvNormal is {self.dim}-dimensional; this needs a 1-D distribution")
+
+    def logpdf(self, x):
+        """log density at x (..., k), broadcasting against the batch shape."""
+        from . import _core
+
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim < 1 or x.shape[-1] != self.dim:
+            raise ValueError(f"x must have shape (..., {self.dim}), got {x.shape}")
+        shape = np.broadcast_shapes(x.shape[:-1], self._shape)
+        m, L = self._flat(shape)
+        xs = np.ascontiguousarray(np.broadcast_to(x, shape + (self.dim,)).reshape(-1, self.dim))
+        return _unwrap(_core.mvn_logpdf(m, L, xs).reshape(shape))
+
+    def cdf(self, x):
+        raise NotImplementedError("the multivariate normal cdf is not implemented")
+
+    def support(self):
+        return -np.inf, np.inf
+
+    def __repr__(self):
+        return f"MvNormal(mean={self.mean!r}, cov={self.cov!r})"

@@ -112,6 +112,35 @@ FDIV_INLINE double logpdf(const dist1& d, double x) {
     return nan;
 }
 
+// P(X <= x) where it is elementary (NaN for Student's t, Beta and Gamma: their cdfs are
+// incomplete beta/gamma functions, not cheap); each tail is formed directly, not as 1 - (...).
+FDIV_INLINE double cdf(const dist1& d, double x) {
+    if (is_nan(x)) return nan;
+    switch (d.kind) {
+        case NORMAL:
+            return 0.5 * std::erfc(-((x - d.a) / d.b) * 0.70710678118654752440);
+        case LAPLACE: {
+            double z = (x - d.a) / d.b;
+            return z < 0.0 ? 0.5 * std::exp(z) : 1.0 - 0.5 * std::exp(-z);
+        }
+        case LOGISTIC: {
+            double z = (x - d.a) / d.b;
+            return z >= 0.0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
+        }
+        case CAUCHY: {
+            double z = (x - d.a) / d.b;
+            constexpr double INV_PI = 0.31830988618379067154;
+            return z < 0.0 ? std::atan2(1.0, -z) * INV_PI : 1.0 - std::atan2(1.0, z) * INV_PI;
+        }
+        case UNIFORM:
+            return x <= d.a ? 0.0 : x >= d.b ? 1.0 : (x - d.a) / (d.b - d.a);
+        case EXPONENTIAL:
+            return x <= 0.0 ? 0.0 : -std::expm1(-x / d.b);
+        default:
+            return nan;
+    }
+}
+
 FDIV_INLINE void support(const dist1& d, double& lo, double& hi) {
     switch (d.kind) {
         case UNIFORM:
@@ -169,6 +198,11 @@ struct mixture {
             }
         }
         return m == -inf ? -inf : m + std::log(s);
+    }
+    double cdf(double x) const {
+        double s = 0.0;
+        for (int i = 0; i < k; ++i) s += std::exp(logw[i]) * fdv::cdf(comp[i], x);
+        return s;
     }
     void support(double& lo, double& hi) const {
         lo = inf, hi = -inf;
