@@ -127,26 +127,34 @@ void standardise(std::vector<dist1>& pc, std::vector<dist1>& qc) {
 
 }  // namespace
 
+bool make_divergence(const std::string& name, double param, divergence_fn& F) {
+    auto it = table().find(name);
+    if (it == table().end()) return false;
+    const entry& e = it->second;
+    double c = e.parametric ? param : 0.0;
+    F = divergence_fn{e.f_logu,
+                      e.dual_f_logu,
+                      e.df_logu,
+                      e.dual_df_logu,
+                      c,
+                      1.0 - c,
+                      e.f(0.0, c),
+                      e.df(inf, c),
+                      name == "total_variation",
+                      name == "kl"           ? &kl_persp
+                      : name == "reverse_kl" ? &reverse_kl_persp
+                                             : nullptr};
+    return true;
+}
+
 bool quad_batch(const std::string& name, const double* param, std::ptrdiff_t n,
                 const mixture_batch& P, const mixture_batch& Q, double rtol, double atol, int limit,
                 double* value, double* error, uint8_t* converged) {
-    auto it = table().find(name);
-    if (it == table().end()) return false;
-    const entry e = it->second;
+    divergence_fn F0;
+    if (!make_divergence(name, 0.0, F0)) return false;
     parallel_items(n, [&](std::ptrdiff_t i) {
-        double c = e.parametric ? param[i] : 0.0;
-        divergence_fn F{e.f_logu,
-                        e.dual_f_logu,
-                        e.df_logu,
-                        e.dual_df_logu,
-                        c,
-                        1.0 - c,
-                        e.f(0.0, c),
-                        e.df(inf, c),
-                        name == "total_variation",
-                        name == "kl"           ? &kl_persp
-                        : name == "reverse_kl" ? &reverse_kl_persp
-                                               : nullptr};
+        divergence_fn F;
+        make_divergence(name, param[i], F);
         std::vector<dist1> pc(P.k), qc(Q.k);
         for (int j = 0; j < P.k; ++j) {
             const double* a = P.params + (i * P.k + j) * 3;
@@ -255,15 +263,6 @@ void dist_eval(int which, int k, const int32_t* kinds, const double* params, con
             mixture m{k, comp.data(), logw + i * k};
             out[i] = which == 0 ? m.logpdf(x[i]) : m.cdf(x[i]);
         }
-    });
-}
-
-void mvn_logpdf_batch(std::ptrdiff_t n, int k, const double* m, const double* L, const double* x,
-                      double* out) {
-    const std::ptrdiff_t kk = std::ptrdiff_t(k) * k;
-    parallel_for(n, [&](std::ptrdiff_t lo, std::ptrdiff_t hi) {
-        for (std::ptrdiff_t i = lo; i < hi; ++i)
-            out[i] = mvn::logpdf(k, m + i * k, L + i * kk, x + i * k);
     });
 }
 

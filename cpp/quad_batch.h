@@ -7,6 +7,12 @@
 
 namespace fdv {
 
+struct divergence_fn;
+
+// The quadrature/Monte Carlo description of catalogue id `name` (family parameter `param`);
+// false if `name` is not a catalogue id.
+bool make_divergence(const std::string& name, double param, divergence_fn& F);
+
 struct mixture_batch {
     int k;                 // components per item
     const int32_t* kinds;  // (k,)
@@ -34,10 +40,6 @@ bool mvn_closed_batch(const std::string& name, const double* param, std::ptrdiff
 // batched 1-D mixtures at x (n,): which = 0 log density, 1 cdf (NaN where not available)
 void dist_eval(int which, int k, const int32_t* kinds, const double* params, const double* logw,
                const double* x, std::ptrdiff_t n, double* out);
-
-// batched multivariate normal log densities
-void mvn_logpdf_batch(std::ptrdiff_t n, int k, const double* m, const double* L, const double* x,
-                      double* out);
 
 // log density of one mixture at n points
 void mixture_logpdf(int k, const int32_t* kinds, const double* params, const double* logw,

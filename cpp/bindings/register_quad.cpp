@@ -100,27 +100,11 @@ farr py_dist_eval(int which, iarr kinds, farr params, farr logw, farr x) {
     return out;
 }
 
-// batched multivariate normal log densities: means (n, k), Cholesky factors (n, k, k), x (n, k)
-farr py_mvn_logpdf(farr m, farr L, farr x) {
-    const py::ssize_t n = m.shape(0);
-    const int k = int(m.shape(1));
-    if (L.ndim() != 3 || L.shape(0) != n || L.shape(1) != k || L.shape(2) != k || x.ndim() != 2 ||
-        x.shape(0) != n || x.shape(1) != k)
-        throw py::value_error("mvn_logpdf: inconsistent shapes");
-    farr out(n);
-    {
-        py::gil_scoped_release release;  // plain arrays owned above; no Python objects below
-        fdv::mvn_logpdf_batch(n, k, m.data(), L.data(), x.data(), out.mutable_data());
-    }
-    return out;
-}
-
 }  // namespace
 
 void register_quad(py::module_& m) {
     m.def("mvn_closed", &py_mvn_closed);
     m.def("dist_eval", &py_dist_eval);
-    m.def("mvn_logpdf", &py_mvn_logpdf);
     m.def("mixture_logpdf", &py_mixture_logpdf);
     m.def("quad_divergence", &py_quad);
     m.def("normal_closed", &py_normal_closed);

@@ -4,7 +4,7 @@
 >>> fdiv.kl.f(2.0), fdiv.alpha(0.5).conj(1.0), fdiv.js.tail_weights
 """
 
-from . import dist, plot, ufuncs
+from . import dist, plot, toy, ufuncs
 from ._api import _FIXED as _fixed
 from ._api import (
     ConjDomain,
@@ -26,6 +26,7 @@ from ._critic import (
     log_ratio,
 )
 from ._known import DivergenceResult, bhattacharyya, divergence, renyi
+from ._mc import MCResult
 from ._tails import Comparison, TailWeights, compare, loss_tail_weights, tail_weights
 
 __version__ = "0.1.0"
@@ -47,10 +48,12 @@ softened_kl = _fixed["softened_kl"]
 __all__ = [
     "Comparison",
     "DivergenceResult",
+    "MCResult",
     "bhattacharyya",
     "divergence",
     "renyi",
     "dist",
+    "toy",
     "TailWeights",
     "compare",
     "loss_tail_weights",

@@ -14,7 +14,7 @@ from .dist import _SUPPORT, Distribution, Mixture, MvNormal, Normal
 
 __all__ = ["DivergenceResult", "divergence", "renyi", "bhattacharyya"]
 
-_METHODS = ("auto", "closed", "quad")
+_METHODS = ("auto", "closed", "quad", "mc")
 _NORMAL_CLOSED = {
     "kl",
     "reverse_kl",
@@ -72,22 +72,51 @@ def divergence(
     rtol: float = 1e-12,
     atol: float = 0.0,
     limit: int = 200,
+    *,
+    n: int = 100_000,
+    seed: Any = None,
+    sample_from: str = "auto",
+    proposal: Distribution | None = None,
+    qmc: bool = False,
 ):
-    """D_f(P||Q) = int q f(p/q) between known one-dimensional densities, batched.
+    """D_f(P||Q) = E_Q[f(p/q)] = int q f(p/q) between known densities, batched.
 
     ``d``: a catalogue id, a Divergence, or a list of them (then a dict name -> result).
-    ``method``: "closed" (MATH.md §7.1: Normal pairs under kl, reverse_kl, jeffreys,
-    squared_hellinger, alpha, pearson, neyman, total_variation), "quad" (adaptive
-    Gauss-Kronrod in C++, parallel over the batch, mass where one density vanishes handled
-    as in MATH.md §0), or "auto" (closed form when one exists, else quadrature).
+    ``method``:
+
+    * "closed": MATH.md §7 -- Normal pairs under kl, reverse_kl, jeffreys, squared_hellinger,
+      alpha, pearson, neyman (with their finiteness conditions) and total_variation; MvNormal
+      pairs (full covariance) under the same but total_variation; Gamma/Exponential, Beta and
+      Poisson pairs (exponential families) under kl, reverse_kl, jeffreys,
+      squared_hellinger, alpha, pearson, neyman.
+    * "quad": adaptive Gauss-Kronrod in C++ (1-D), parallel over the batch, mass where one
+      density vanishes priced as in MATH.md §0.
+    * "mc": Monte Carlo in any dimension (``n`` samples, ``seed``: None, int, SeedSequence or
+      Generator; ``sample_from`` "q" (average f(p/q) over Q), "p" (average f(p/q) q/p over
+      P), "mixture" (q f(p/q)/m over M = (P + Q)/2, defensive importance sampling) or "auto"
+      (the smallest variance in pilot runs of the three); ``proposal``: importance sampling
+      from that distribution; ``qmc=True``: randomised quasi-Monte Carlo, scrambled Sobol,
+      error from 16 independent scrambles). Returns an :class:`MCResult` (value, stderr,
+      ci(), n, ess, finite_variance).
+    * "auto": closed form when one exists, else quadrature in 1-D, else an error (Monte Carlo
+      is never chosen silently).
+
     Returns a :class:`DivergenceResult` with arrays of the batch shape (floats for a scalar
     batch); ``error`` bounds |value - exact| for the quadrature (0 for closed forms, which
     are accurate to a few ulp). A quadrature that misses rtol/atol within ``limit``
     subdivisions says so (``converged`` False) and warns.
     """
+    kw = dict(n=n, seed=seed, sample_from=sample_from, proposal=proposal, qmc=qmc)
     if isinstance(d, (list, tuple)):
+        if method == "mc":
+            # one seed for the list: every divergence sees the same stream of samples
+            from ._mc import _key
+
+            kw["seed"] = _key(seed)
         return {
-            (x if isinstance(x, str) else repr(x)): divergence(P, Q, x, method, rtol, atol, limit)
+            (x if isinstance(x, str) else repr(x)): divergence(
+                P, Q, x, method, rtol, atol, limit, **kw
+            )
             for x in d
         }
     if method not in _METHODS:
@@ -107,16 +136,33 @@ def divergence(
             f"Q is {_dim(Q)}-dimensional"
         )
     P, Q = _as_normal(P), _as_normal(Q)
+    if method == "mc":
+        if _is_scipy_1d(P) or _is_scipy_1d(Q):
+            raise ValueError(
+                "method='mc' samples in the compiled core: P and Q must be fdiv.dist "
+                "distributions, not scipy.stats objects"
+            )
+        from ._mc import monte_carlo
+
+        param = np.asarray(d._param if d._param is not None else 0.0, dtype=np.float64)
+        shapes = [P.shape, Q.shape, param.shape]
+        if proposal is not None:
+            shapes.append(proposal.shape)
+        try:
+            shape = np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise ValueError(f"batch shapes do not broadcast: {shapes}") from None
+        return monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc)
     if _dim(P) > 1:
         if method == "quad":
             raise ValueError(
                 f"method='quad' integrates in one dimension; P and Q are {_dim(P)}-dimensional "
-                "(use method='closed' or 'auto' for MvNormal pairs)"
+                "(use method='closed' or 'auto' for MvNormal pairs, or method='mc')"
             )
         if not (type(P) is MvNormal and type(Q) is MvNormal):
             raise ValueError(
-                f"no method for {type(P).__name__} against {type(Q).__name__} in "
-                f"{_dim(P)} dimensions (closed forms exist for MvNormal pairs)"
+                f"no closed form for {type(P).__name__} against {type(Q).__name__} in "
+                f"{_dim(P)} dimensions: use method='mc'"
             )
     param = np.asarray(d._param if d._param is not None else 0.0, dtype=np.float64)
     try:
@@ -131,7 +177,7 @@ def divergence(
     if not closed and (method == "closed" or _dim(P) > 1):
         raise ValueError(
             f"no closed form for {d!r} between {type(P).__name__} and {type(Q).__name__}"
-            + (" (and quadrature is one-dimensional)" if _dim(P) > 1 else "")
+            + (" (quadrature is one-dimensional: use method='mc')" if _dim(P) > 1 else "")
         )
     pr = np.broadcast_to(param, shape).ravel()
     if closed and type(P) is MvNormal:

@@ -157,16 +157,5 @@ FDIV_INLINE double log_chernoff(double a, int k, const double* m1, const double*
     return s;
 }
 
-// log density of N(m, L L^T) at x
-FDIV_INLINE double logpdf(int k, const double* m, const double* L, const double* x) {
-    std::vector<double> z(k);
-    double logdet = 0.0;
-    for (int i = 0; i < k; ++i) z[i] = x[i] - m[i], logdet += std::log(L[i * k + i]);
-    solve_lower(k, L, z.data());
-    double q = 0.0;
-    for (int i = 0; i < k; ++i) q += z[i] * z[i];
-    return -0.5 * q - logdet - 0.91893853320467274178 * k;
-}
-
 }  // namespace mvn
 }  // namespace fdv

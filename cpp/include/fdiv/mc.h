@@ -1,0 +1,249 @@
+// Monte Carlo estimation of D_f(P||Q) in any dimension: multivariate distributions (log
+// densities and samplers) and the per-block accumulators.  No Python: the samplers are
+// templates over an `Rng` providing normal(), uniform(), exponential(), gamma(shape),
+// beta(a, b), t(df), cauchy(), laplace(), logistic() of standard parameters.
+//
+// Reproducibility: the caller splits the n samples of an item into fixed-size blocks, each
+// with its own counter-based stream, and combines the blocks' accumulators in block order, so
+// the result does not depend on the number of threads.
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+#include "dist.h"
+#include "mvn.h"
+
+namespace fdv {
+namespace mc {
+
+enum mv_kind : int {
+    MV_NORMAL = 0,  // params: mean (k), lower Cholesky factor of the covariance (k x k)
+    MV_T = 1,       // params: loc (k), Cholesky factor of the scale matrix (k x k), df
+    MV_INDEP = 2,   // params: (a, b, c) per coordinate, coordinate kinds from dist.h
+};
+
+// number of parameters of one component
+FDIV_INLINE int param_len(int kind, int k) {
+    return kind == MV_NORMAL ? k + k * k : kind == MV_T ? k + k * k + 1 : 3 * k;
+}
+
+struct mvcomp {
+    int kind = MV_INDEP, k = 1;
+    const double* mean = nullptr;
+    const double* L = nullptr;
+    std::vector<double> Linv;  // L^-1 (lower triangular): z = L^-1 (x - mean) without divisions
+    double df = 0.0, lz = 0.0;  // lz: log normaliser (x-free part of the log density)
+    std::vector<dist1> d;       // MV_INDEP: prepared coordinates
+    bool full_support = true;   // support is all of R^k
+
+    // kinds: coordinate kinds (MV_INDEP), p: this component's parameters
+    void set(int kind_, int k_, const int32_t* kinds, const double* p) {
+        kind = kind_, k = k_;
+        full_support = true;
+        if (kind == MV_INDEP) {
+            d.resize(k);
+            lz = 0.0;
+            for (int j = 0; j < k; ++j) {
+                d[j] = make_dist(kinds[j], p[3 * j], p[3 * j + 1], p[3 * j + 2]);
+                double lo, hi;
+                support(d[j], lo, hi);
+                if (lo > -inf || hi < inf) full_support = false;
+            }
+            return;
+        }
+        mean = p, L = p + k;
+        Linv.assign(size_t(k) * k, 0.0);
+        std::vector<double> col(k);
+        for (int j = 0; j < k; ++j) {  // column j of L^-1 solves L c = e_j
+            for (int i = 0; i < k; ++i) col[i] = i == j ? 1.0 : 0.0;
+            mvn::solve_lower(k, L, col.data());
+            for (int i = j; i < k; ++i) Linv[i * k + j] = col[i];
+        }
+        double logdet = 0.0;
+        for (int i = 0; i < k; ++i) logdet += std::log(L[i * k + i]);
+        if (kind == MV_NORMAL) {
+            lz = -logdet - LOG_SQRT_2PI * k;
+        } else {
+            df = p[k + k * k];
+            lz = std::lgamma(0.5 * (df + k)) - std::lgamma(0.5 * df) -
+                 0.5 * k * (std::log(df) + LOG_PI) - logdet;
+        }
+    }
+
+    // log density at x; z: scratch of length k
+    double logpdf(const double* x, double* z) const {
+        if (kind == MV_INDEP) {
+            double s = 0.0;
+            for (int j = 0; j < k; ++j) s += logpdf1(d[j], x[j]);
+            return s;
+        }
+        for (int i = 0; i < k; ++i) z[i] = x[i] - mean[i];
+        double q = 0.0;
+        for (int i = 0; i < k; ++i) {
+            double v = 0.0;
+            for (int j = 0; j <= i; ++j) v += Linv[i * k + j] * z[j];
+            q += v * v;
+        }
+        if (kind == MV_NORMAL) return -0.5 * q + lz;
+        return lz - 0.5 * (df + k) * std::log1p(q / df);
+    }
+
+    template <class Rng>
+    void sample(Rng& g, double* x, double* z) const {
+        if (kind == MV_INDEP) {
+            for (int j = 0; j < k; ++j) x[j] = sample1(g, d[j]);
+            return;
+        }
+        for (int i = 0; i < k; ++i) z[i] = g.normal();
+        double s = 1.0;
+        if (kind == MV_T) s = std::sqrt(df / (2.0 * g.gamma(0.5 * df)));  // chi2(df) = 2 Gamma
+        for (int i = 0; i < k; ++i) {
+            double v = 0.0;
+            for (int p = 0; p <= i; ++p) v += L[i * k + p] * z[p];
+            x[i] = mean[i] + s * v;
+        }
+    }
+
+    static double logpdf1(const dist1& d, double x) { return fdv::logpdf(d, x); }
+
+    template <class Rng>
+    static double sample1(Rng& g, const dist1& d) {
+        switch (d.kind) {
+            case NORMAL:
+                return d.a + d.b * g.normal();
+            case LAPLACE:
+                return d.a + d.b * g.laplace();
+            case LOGISTIC:
+                return d.a + d.b * g.logistic();
+            case CAUCHY:
+                return d.a + d.b * g.cauchy();
+            case STUDENT_T:
+                return d.a + d.b * g.t(d.c);
+            case UNIFORM:
+                return d.a + (d.b - d.a) * g.uniform();
+            case BETA:
+                return g.beta(d.a, d.b);
+            case GAMMA:
+                return d.b * g.gamma(d.a);
+            case EXPONENTIAL:
+                return d.b * g.exponential();
+        }
+        return nan;
+    }
+};
+
+// A finite mixture of components of one dimension k.
+struct mvmix {
+    int k = 1;
+    std::vector<mvcomp> comp;
+    std::vector<double> logw, cumw;  // cumulative weights for sampling
+    mutable std::vector<double> scratch_;  // per-component log densities (one thread per mvmix)
+
+    bool full_support() const {
+        for (const auto& c : comp)
+            if (!c.full_support) return false;
+        return true;
+    }
+
+    // z: scratch of length max(k, number of components)
+    double logpdf(const double* x, double* z) const {
+        const size_t m = comp.size();
+        if (m == 1) return logw[0] + comp[0].logpdf(x, z);
+        std::vector<double>& v = scratch_;
+        v.resize(m);
+        double top = -inf;
+        for (size_t i = 0; i < m; ++i) {
+            v[i] = logw[i] + comp[i].logpdf(x, z);
+            if (v[i] > top) top = v[i];
+        }
+        if (top == -inf || top == inf) return top;
+        // log-sum-exp; terms below e^-745 relative are 0 anyway, and skipping them spares
+        // libm's slow underflow path (far-apart components, the GAN ring's in particular)
+        double s = 0.0;
+        for (size_t i = 0; i < m; ++i)
+            if (v[i] - top > -745.0) s += std::exp(v[i] - top);
+        return top + std::log(s);
+    }
+
+    template <class Rng>
+    void sample(Rng& g, double* x, double* z) const {
+        size_t i = 0;
+        if (comp.size() > 1) {
+            double u = g.uniform() * cumw.back();
+            while (i + 1 < comp.size() && u >= cumw[i]) ++i;
+        }
+        comp[i].sample(g, x, z);
+    }
+};
+
+// Accumulators of one block: Welford mean and M2, the counts of infinite terms, importance
+// weights, and the largest |y - 0| for the tail diagnostic.
+struct block_stats {
+    double n = 0, mean = 0, m2 = 0;
+    double pos_inf = 0, neg_inf = 0, nan_count = 0;
+    double sw = 0, sw2 = 0;   // sum of weights and of their squares (importance sampling)
+    std::vector<double> top;  // up to `keep` largest |y|, unordered
+
+    void add(double y, double w, size_t keep) {
+        if (is_nan(y)) {
+            nan_count += 1;
+            return;
+        }
+        if (y == inf) {
+            pos_inf += 1;
+            return;
+        }
+        if (y == -inf) {
+            neg_inf += 1;
+            return;
+        }
+        n += 1;
+        double d = y - mean;
+        mean += d / n;
+        m2 += d * (y - mean);
+        sw += w, sw2 += w * w;
+        double a = std::fabs(y);
+        if (top.size() < keep) {
+            top.push_back(a);
+            if (top.size() == keep) std::make_heap(top.begin(), top.end(), std::greater<>());
+        } else if (keep > 0 && a > top.front()) {  // min-heap of the largest
+            std::pop_heap(top.begin(), top.end(), std::greater<>());
+            top.back() = a;
+            std::push_heap(top.begin(), top.end(), std::greater<>());
+        }
+    }
+
+    // Chan et al.'s pairwise combination; called in block order, hence deterministic.
+    void merge(const block_stats& o, size_t keep) {
+        if (o.n > 0) {
+            double nn = n + o.n, d = o.mean - mean;
+            mean += d * (o.n / nn);
+            m2 += o.m2 + d * d * (n * o.n / nn);
+            n = nn;
+        }
+        pos_inf += o.pos_inf, neg_inf += o.neg_inf, nan_count += o.nan_count;
+        sw += o.sw, sw2 += o.sw2;
+        top.insert(top.end(), o.top.begin(), o.top.end());
+        if (top.size() > keep) {
+            std::nth_element(top.begin(), top.begin() + keep, top.end(), std::greater<>());
+            top.resize(keep);
+        }
+    }
+};
+
+// Hill's estimate of the tail index xi = 1/alpha of |y| from its `top` largest values and the
+// next one (the threshold): a finite variance needs alpha > 2, i.e. xi < 1/2 (the Pareto-k
+// diagnostic of importance sampling, Vehtari et al.).  0 where there is no tail to speak of.
+FDIV_INLINE double hill_xi(std::vector<double> top) {
+    std::sort(top.begin(), top.end(), std::greater<>());
+    while (!top.empty() && !(top.back() > 0.0)) top.pop_back();
+    if (top.size() < 8) return 0.0;
+    const double u = top.back();
+    double s = 0.0;
+    for (size_t i = 0; i + 1 < top.size(); ++i) s += std::log(top[i] / u);
+    return s / double(top.size() - 1);
+}
+
+}  // namespace mc
+}  // namespace fdv

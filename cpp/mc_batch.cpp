@@ -1,0 +1,229 @@
+// Batched Monte Carlo: the fused loop (sample, two log densities, f in the log-ratio domain,
+// running sums) over blocks of samples, each block with its own counter-based stream.
+//
+// Streams: Random123's Philox4x32-10 keyed by the 64-bit seed key, with the counter's upper
+// words set to (block, item): any (item, block) pair owns an independent stream, so the
+// result is the same whatever the number of threads and whatever order blocks run in.  The
+// variates come from NumPy's own samplers (libnpyrandom: ziggurat normals, Marsaglia-Tsang
+// gammas, ...) through the bitgen_t interface, which a custom bit generator may implement.
+#include <Python.h>  // numpy/random/distributions.h needs it first
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <Random123/philox.h>
+#include <numpy/random/distributions.h>
+
+#include <cmath>
+#include <vector>
+
+#include "fdiv/mc.h"
+#include "fdiv/quad.h"
+#include "mc_batch.h"
+#include "parallel.h"
+#include "quad_batch.h"
+
+namespace fdv {
+
+namespace {
+
+// A Philox4x32-10 stream behind NumPy's bitgen_t.
+class philox_rng {
+   public:
+    philox_rng(std::uint64_t key, std::uint32_t item, std::uint32_t block) {
+        key_ = {{std::uint32_t(key), std::uint32_t(key >> 32)}};
+        ctr_ = {{0u, 0u, block, item}};
+        bg_.state = this;
+        bg_.next_uint64 = &next64;
+        bg_.next_uint32 = &next32;
+        bg_.next_double = &next_double;
+        bg_.next_raw = &next64;
+    }
+    philox_rng(const philox_rng&) = delete;
+    philox_rng& operator=(const philox_rng&) = delete;
+
+    double normal() { return random_standard_normal(&bg_); }
+    double uniform() { return random_standard_uniform(&bg_); }
+    double exponential() { return random_standard_exponential(&bg_); }
+    double gamma(double a) { return random_standard_gamma(&bg_, a); }
+    double beta(double a, double b) { return random_beta(&bg_, a, b); }
+    double t(double df) { return random_standard_t(&bg_, df); }
+    double cauchy() { return random_standard_cauchy(&bg_); }
+    double laplace() { return random_laplace(&bg_, 0.0, 1.0); }
+    double logistic() { return random_logistic(&bg_, 0.0, 1.0); }
+
+   private:
+    using gen_t = r123::Philox4x32;
+    gen_t gen_;
+    gen_t::key_type key_;
+    gen_t::ctr_type ctr_, out_;
+    int used_ = 4;
+    bitgen_t bg_;
+
+    std::uint32_t word() {
+        if (used_ == 4) {
+            out_ = gen_(ctr_, key_);
+            // the low 64 bits count draws within the block
+            if (++ctr_.v[0] == 0) ++ctr_.v[1];
+            used_ = 0;
+        }
+        return out_.v[used_++];
+    }
+    static std::uint64_t next64(void* s) {
+        auto* g = static_cast<philox_rng*>(s);
+        std::uint64_t hi = g->word();
+        return (hi << 32) | g->word();
+    }
+    static std::uint32_t next32(void* s) { return static_cast<philox_rng*>(s)->word(); }
+    static double next_double(void* s) { return double(next64(s) >> 11) * 0x1.0p-53; }
+};
+
+void build(const mc_layout& L, std::ptrdiff_t item, mc::mvmix& out) {
+    out.k = L.k;
+    out.comp.resize(L.m);
+    out.logw.resize(L.m);
+    out.cumw.resize(L.m);
+    const double* p = L.params + item * L.plen;
+    double cum = 0.0;
+    for (int j = 0; j < L.m; ++j) {
+        out.comp[j].set(L.comp_kind[j], L.k, L.dim_kind + j * L.k, p);
+        p += mc::param_len(L.comp_kind[j], L.k);
+        out.logw[j] = L.logw[item * L.m + j];
+        cum += std::exp(out.logw[j]);
+        out.cumw[j] = cum;
+    }
+}
+
+// The term of one sample (and its importance weight).
+struct term {
+    const divergence_fn& F;
+    int mode;
+    double operator()(double lp, double lq, double lr, double& w) const {
+        w = 1.0;
+        switch (mode) {
+            case MC_FROM_Q:  // lq > -inf: x was drawn from Q
+                return F.f_logu(lp - lq, F.param);
+            case MC_FROM_P:
+                if (lq == -inf) return F.df_inf;  // f_dual(0) = f'(inf)
+                return F.dual_f_logu(lq - lp, F.dual_param);
+            case MC_PROPOSAL:
+            case MC_BALANCED:
+                // q f(p/q) / r = h(p/r, q/r) (h is 1-homogeneous): MATH.md §0's mass terms
+                // come out of h where one density vanishes
+                w = std::exp(lq - lr);
+                return perspective_log(F, lp - lr, lq - lr);
+            case MC_MASS_OF_P:
+                return lq == -inf ? F.df_inf : 0.0;
+            default:
+                return lp == -inf ? F.f0 : 0.0;
+        }
+    }
+};
+
+}  // namespace
+
+bool mc_full_support(const mc_layout& D) {
+    mc::mvmix m;
+    build(D, 0, m);
+    return m.full_support();
+}
+
+bool mc_batch(const std::string& name, const double* param, std::ptrdiff_t items,
+              const mc_layout& P, const mc_layout& Q, const mc_layout* R, int mode, std::int64_t n,
+              std::int64_t block, std::uint64_t key, const mc_output& out) {
+    divergence_fn F0;
+    if (!make_divergence(name, 0.0, F0)) return false;
+    const std::int64_t nblocks = (n + block - 1) / block;
+    // keep the largest |y| for the tail diagnostic: min(n/5, 3 sqrt(n), 256) (Vehtari et al.)
+    const size_t keep = size_t(
+        std::max<double>(8.0, std::min({double(n) / 5.0, 3.0 * std::sqrt(double(n)), 256.0})));
+    // items in chunks so that the per-block accumulators stay O(threads x blocks), not O(n)
+    const std::ptrdiff_t chunk = std::max<std::ptrdiff_t>(1, 65536 / nblocks);
+    for (std::ptrdiff_t i0 = 0; i0 < items; i0 += chunk) {
+        const std::ptrdiff_t i1 = std::min(items, i0 + chunk);
+        std::vector<mc::block_stats> res(size_t((i1 - i0) * nblocks));
+        parallel_items((i1 - i0) * nblocks, [&](std::ptrdiff_t t) {
+            const std::ptrdiff_t i = i0 + t / nblocks;
+            const std::int64_t b = t % nblocks;
+            divergence_fn F;
+            make_divergence(name, param[i], F);
+            mc::mvmix mp, mq, mr;
+            build(P, i, mp);
+            build(Q, i, mq);
+            if (mode == MC_PROPOSAL) build(*R, i, mr);
+            const mc::mvmix& src = mode == MC_FROM_Q || mode == MC_MASS_OF_Q ? mq
+                                   : mode == MC_PROPOSAL                     ? mr
+                                                                             : mp;
+            const bool balanced = mode == MC_BALANCED;
+            philox_rng g(key, std::uint32_t(i), std::uint32_t(b));
+            std::vector<double> x(P.k), z(P.k);
+            term T{F, mode};
+            mc::block_stats& s = res[size_t(t)];
+            const std::int64_t m = std::min(block, n - b * block);
+            for (std::int64_t j = 0; j < m; ++j) {
+                if (balanced)
+                    (g.uniform() < 0.5 ? mp : mq).sample(g, x.data(), z.data());
+                else
+                    src.sample(g, x.data(), z.data());
+                double lp = mp.logpdf(x.data(), z.data());
+                double lq = mq.logpdf(x.data(), z.data());
+                double lr = 0.0;
+                if (mode == MC_PROPOSAL) {
+                    lr = mr.logpdf(x.data(), z.data());
+                } else if (balanced) {  // log((p + q)/2)
+                    double hi = std::max(lp, lq), lo = std::min(lp, lq);
+                    lr = hi + std::log1p(std::exp(lo - hi)) - LN2_HI - LN2_LO;
+                }
+                double w;
+                double y = (lp == -inf && lq == -inf) ? (w = 0.0, 0.0) : T(lp, lq, lr, w);
+                s.add(y, w, keep);
+            }
+        });
+        for (std::ptrdiff_t i = i0; i < i1; ++i) {
+            mc::block_stats tot;
+            for (std::int64_t b = 0; b < nblocks; ++b)
+                tot.merge(res[size_t((i - i0) * nblocks + b)], keep);
+            double v, se;
+            if (tot.nan_count > 0 || (tot.pos_inf > 0 && tot.neg_inf > 0)) {
+                v = nan, se = nan;
+            } else if (tot.pos_inf > 0 || tot.neg_inf > 0) {
+                // a support violation with an infinite price (MATH.md §0): D is infinite
+                v = tot.pos_inf > 0 ? inf : -inf, se = 0.0;
+            } else {
+                // the mean over all n draws (zero terms included)
+                v = tot.mean;
+                se = tot.n > 1 ? std::sqrt(tot.m2 / (tot.n - 1.0) / tot.n) : inf;
+            }
+            out.value[i] = v;
+            out.stderr[i] = se;
+            out.ess[i] = (mode == MC_PROPOSAL || mode == MC_BALANCED) && tot.sw2 > 0.0
+                             ? tot.sw * tot.sw / tot.sw2
+                             : tot.n;
+            out.xi[i] = mc::hill_xi(tot.top);
+            out.count[i] = tot.n + tot.pos_inf + tot.neg_inf;
+        }
+    }
+    return true;
+}
+
+void mc_logpdf(const mc_layout& D, std::ptrdiff_t items, const double* x, std::ptrdiff_t n,
+               double* out) {
+    parallel_for(n, [&](std::ptrdiff_t lo, std::ptrdiff_t hi) {
+        mc::mvmix m;
+        std::ptrdiff_t built = -1;
+        std::vector<double> z(D.k);
+        for (std::ptrdiff_t r = lo; r < hi; ++r) {
+            std::ptrdiff_t item = items == 1 ? 0 : r;
+            if (item != built) build(D, item, m), built = item;
+            out[r] = m.logpdf(x + r * D.k, z.data());
+        }
+    });
+}
+
+void mc_sample(const mc_layout& D, std::ptrdiff_t item, std::int64_t stream, std::int64_t block,
+               std::uint64_t key, std::int64_t n, double* x) {
+    mc::mvmix m;
+    build(D, item, m);
+    philox_rng g(key, std::uint32_t(stream), std::uint32_t(block));
+    std::vector<double> z(D.k);
+    for (std::int64_t j = 0; j < n; ++j) m.sample(g, x + j * D.k, z.data());
+}
+
+}  // namespace fdv

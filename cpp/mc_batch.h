@@ -1,0 +1,55 @@
+// Batched Monte Carlo estimates of D_f(P||Q): plain C++ entry point for the bindings.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace fdv {
+
+// A batch of distributions of one layout: m components of dimension k; component kinds
+// (m,) from mc::mv_kind, coordinate kinds (m, k) for independent products, and per item the
+// concatenated component parameters (n, plen) and log weights (n, m).
+struct mc_layout {
+    int m, k, plen;
+    const int32_t* comp_kind;
+    const int32_t* dim_kind;
+    const double* params;
+    const double* logw;
+};
+
+enum mc_mode : int {
+    MC_FROM_Q = 0,     // x ~ Q, y = f(p/q)
+    MC_FROM_P = 1,     // x ~ P, y = f_dual(q/p) = f(p/q) q/p
+    MC_PROPOSAL = 2,   // x ~ R, y = q f(p/q) / r
+    MC_MASS_OF_P = 3,  // x ~ P, y = f'(inf) [q(x) = 0]
+    MC_MASS_OF_Q = 4,  // x ~ Q, y = f(0) [p(x) = 0]
+    MC_BALANCED = 5,   // x ~ M = (P + Q)/2, y = q f(p/q) / m (defensive importance sampling)
+};
+
+struct mc_output {
+    double* value;   // mean of y (or +-inf)
+    double* stderr;  // standard error of the mean
+    double* ess;     // effective sample size
+    double* xi;      // Hill tail index of |y| (>= 1/2: variance not finite)
+    double* count;   // samples used
+};
+
+// n samples per item, in blocks of `block` samples, block b of item i drawing from the
+// counter-based stream (key, i, b).  R may be null unless mode == MC_PROPOSAL.  False if
+// `name` is not a catalogue id.
+bool mc_batch(const std::string& name, const double* param, std::ptrdiff_t items,
+              const mc_layout& P, const mc_layout& Q, const mc_layout* R, int mode, std::int64_t n,
+              std::int64_t block, std::uint64_t key, const mc_output& out);
+
+// whether every component of item 0 of a layout has all of R^k as support
+bool mc_full_support(const mc_layout& D);
+
+// log densities of item i's distribution at the rows of x (n, k)
+void mc_logpdf(const mc_layout& D, std::ptrdiff_t items, const double* x, std::ptrdiff_t n,
+               double* out);
+
+// n samples of one item's distribution into x (n, k), from the stream (key, stream, block)
+void mc_sample(const mc_layout& D, std::ptrdiff_t item, std::int64_t stream, std::int64_t block,
+               std::uint64_t key, std::int64_t n, double* x);
+
+}  // namespace fdv
