@@ -12,6 +12,7 @@ namespace py = pybind11;
 void register_ufuncs(py::module_& m);
 void register_runtime(py::module_& m);
 void register_quad(py::module_& m);
+void register_expfam(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     // Both NumPy C-API tables must be imported before any ufunc is created (skipping the
@@ -22,4 +23,5 @@ PYBIND11_MODULE(_core, m) {
     register_runtime(m);
     register_ufuncs(m);
     register_quad(m);
+    register_expfam(m);
 }
