@@ -13,6 +13,7 @@ void register_ufuncs(py::module_& m);
 void register_runtime(py::module_& m);
 void register_quad(py::module_& m);
 void register_mc(py::module_& m);
+void register_expfam(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     // Both NumPy C-API tables must be imported before any ufunc is created (skipping the
@@ -24,4 +25,5 @@ PYBIND11_MODULE(_core, m) {
     register_ufuncs(m);
     register_quad(m);
     register_mc(m);
+    register_expfam(m);
 }
