@@ -196,8 +196,9 @@ bool mc_batch(const std::string& name, const double* param, std::ptrdiff_t items
             out.ess[i] = (mode == MC_PROPOSAL || mode == MC_BALANCED) && tot.sw2 > 0.0
                              ? tot.sw * tot.sw / tot.sw2
                              : tot.n;
-            out.xi[i] = mc::hill_xi(tot.top);
+            out.xi[i] = mc::pareto_k(tot.top);
             out.count[i] = tot.n + tot.pos_inf + tot.neg_inf;
+            out.share[i] = tot.max_share();
         }
     }
     return true;

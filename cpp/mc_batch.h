@@ -30,8 +30,9 @@ struct mc_output {
     double* value;   // mean of y (or +-inf)
     double* stderr;  // standard error of the mean
     double* ess;     // effective sample size
-    double* xi;      // Hill tail index of |y| (>= 1/2: variance not finite)
+    double* xi;      // Pareto k of the tail of |y| (PSIS; > 0.7: the variance is not to be trusted)
     double* count;   // samples used
+    double* share;   // the largest term's share of the sum of squared deviations
 };
 
 // n samples per item, in blocks of `block` samples, block b of item i drawing from the

@@ -37,6 +37,11 @@ bool mvn_closed_batch(const std::string& name, const double* param, std::ptrdiff
                       const double* m1, const double* L1, const double* m2, const double* L2,
                       double* value);
 
+// D_f(Poisson(m1) || Poisson(m2)) by summing q f(p/q) over every k with mass above e^-1000
+// (compensated sum); error: the rounding estimate (the truncated tails are below it)
+bool poisson_sum_batch(const std::string& name, const double* param, std::ptrdiff_t n,
+                       const double* m1, const double* m2, double* value, double* error);
+
 // batched 1-D mixtures at x (n,): which = 0 log density, 1 cdf (NaN where not available)
 void dist_eval(int which, int k, const int32_t* kinds, const double* params, const double* logw,
                const double* x, std::ptrdiff_t n, double* out);

@@ -185,12 +185,17 @@ def test_normal_closed_vs_quad(name, param, a, m1, s1, m2, s2):
     diff = abs(cv - qv)
     assert diff <= CLOSED_VS_QUAD * abs(cv) + ABS, f"closed {cv!r} quad {qv!r} ({diff:.3g})"
     # the quadrature's reported error covers its distance to the (far more accurate) closed form,
-    # near P = Q too, where the rounding of the log densities dominates it
-    slack = bound_slack(cv)
+    # near P = Q too, where the rounding of the log densities dominates it.  Where the value is
+    # e^L with L in the hundreds (alpha far from [0, 1]), an ulp of the inputs moves L by
+    # ~eps |L| and the value by that relative amount: the problem's own conditioning, which
+    # the closed form (error 0) carries too, so the comparison allows 8 eps |L| |value|.
+    slack = bound_slack(cv) + (8 * 2.2e-16 * abs(cv) * math.log(cv) if cv > 1e10 else 0.0)
     assert diff <= scalar(q.error) + scalar(c.error) + slack, (
         f"closed {cv!r} quad {qv!r}: |diff| {diff:.3g} > reported error {scalar(q.error):.3g}"
     )
-    if cv >= max(NEAR_IDENTICAL, 1e-3):
+    if max(NEAR_IDENTICAL, 1e-3) <= cv < 1e30:
+        # (beyond 1e30 = e^69 the values come from bumps deep in a tail, where the log
+        # densities' rounding, which the error counts, may exceed rtol: unconverged, and says so)
         assert bool(q.converged) and not warned, (cv, qv, scalar(q.error), warned)
     elif not q.converged:  # allowed, but it must say so
         assert warned
@@ -222,7 +227,15 @@ def test_batch_matches_single(method, d):
     div = fdiv.alpha(d) if isinstance(d, float) else d
     P = dist.Normal(loc=LOC_P, scale=1.3)  # shape (100,) with a broadcast scalar scale
     Q = dist.Normal(loc=0.25, scale=SCALE_Q)
-    r = fdiv.divergence(P, Q, div, method=method)
+    # pearson and alpha(2) reach 1e42 here (near the finiteness edge): a bump far in Q's tail,
+    # where log q ~ -2000 carries an absolute rounding of ~4e-13, which the error estimate
+    # counts and which keeps such an item from certifying rtol = 1e-12: it says so (a warning,
+    # converged False); every converged item, and the warning, are checked below
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = fdiv.divergence(P, Q, div, method=method)
+    if not np.all(r.converged):
+        assert caught and np.all(np.asarray(r.value)[~np.asarray(r.converged)] > 1e30)
     assert np.shape(r.value) == (N_BATCH,)
     assert np.shape(r.error) == (N_BATCH,)
     assert np.shape(r.converged) == (N_BATCH,)
@@ -230,12 +243,14 @@ def test_batch_matches_single(method, d):
     errors = np.asarray(r.error, dtype=float)
     assert not np.isnan(values).any()
     for i in range(N_BATCH):
-        s = fdiv.divergence(
-            dist.Normal(loc=float(LOC_P[i]), scale=1.3),
-            dist.Normal(loc=0.25, scale=float(SCALE_Q[i])),
-            div,
-            method=method,
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # the same items as the batch
+            s = fdiv.divergence(
+                dist.Normal(loc=float(LOC_P[i]), scale=1.3),
+                dist.Normal(loc=0.25, scale=float(SCALE_Q[i])),
+                div,
+                method=method,
+            )
         sv, se = scalar(s.value), scalar(s.error)
         if math.isinf(sv) or math.isinf(values[i]):
             assert sv == values[i], (i, sv, values[i])

@@ -51,9 +51,9 @@ py::tuple py_mc(const std::string& name, farr param, py::tuple P, py::tuple Q, p
     if (lp.L.k != lq.L.k || lr.L.k != lq.L.k) throw py::value_error("mc: dimensions differ");
     if (n < 1 || block < 1 || mode < 0 || mode > 5)
         throw py::value_error("mc: bad n, block or mode");
-    farr value(items), se(items), ess(items), xi(items), count(items);
-    fdv::mc_output out{value.mutable_data(), se.mutable_data(), ess.mutable_data(),
-                       xi.mutable_data(), count.mutable_data()};
+    farr value(items), se(items), ess(items), xi(items), count(items), share(items);
+    fdv::mc_output out{value.mutable_data(), se.mutable_data(),    ess.mutable_data(),
+                       xi.mutable_data(),    count.mutable_data(), share.mutable_data()};
     bool ok;
     {
         py::gil_scoped_release release;  // arrays owned above; no Python objects below
@@ -61,7 +61,7 @@ py::tuple py_mc(const std::string& name, farr param, py::tuple P, py::tuple Q, p
                            mode, n, block, key, out);
     }
     if (!ok) throw py::value_error("mc: unknown divergence " + name);
-    return py::make_tuple(value, se, ess, xi, count);
+    return py::make_tuple(value, se, ess, xi, count, share);
 }
 
 farr py_mc_logpdf(py::tuple D, farr x) {

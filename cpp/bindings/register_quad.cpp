@@ -100,9 +100,24 @@ farr py_dist_eval(int which, iarr kinds, farr params, farr logw, farr x) {
     return out;
 }
 
+py::tuple py_poisson_sum(const std::string& name, farr param, farr m1, farr m2) {
+    const py::ssize_t n = param.size();
+    if (m1.size() != n || m2.size() != n) throw py::value_error("poisson_sum: inconsistent sizes");
+    farr value(n), error(n);
+    bool ok;
+    {
+        py::gil_scoped_release release;  // plain arrays owned above; no Python objects below
+        ok = fdv::poisson_sum_batch(name, param.data(), n, m1.data(), m2.data(),
+                                    value.mutable_data(), error.mutable_data());
+    }
+    if (!ok) throw py::value_error("poisson_sum: unknown divergence " + name);
+    return py::make_tuple(value, error);
+}
+
 }  // namespace
 
 void register_quad(py::module_& m) {
+    m.def("poisson_sum", &py_poisson_sum);
     m.def("mvn_closed", &py_mvn_closed);
     m.def("dist_eval", &py_dist_eval);
     m.def("mixture_logpdf", &py_mixture_logpdf);

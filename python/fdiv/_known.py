@@ -10,7 +10,17 @@ import numpy as np
 
 from . import _core
 from ._api import Divergence, get
-from .dist import _SUPPORT, Distribution, Mixture, MvNormal, Normal
+from .dist import (
+    _SUPPORT,
+    Beta,
+    Distribution,
+    Exponential,
+    Gamma,
+    Mixture,
+    MvNormal,
+    Normal,
+    Poisson,
+)
 
 __all__ = ["DivergenceResult", "divergence", "renyi", "bhattacharyya"]
 
@@ -45,12 +55,44 @@ def _unwrap(x):
     return x[()] if x.ndim == 0 else x
 
 
+_EXPFAM_CLOSED = _NORMAL_CLOSED - {"total_variation"}
+
+
+def _expfam(P, Q):
+    """(family, (a1, b1), (a2, b2)) for an exponential-family pair of one family
+    (0: Gamma(shape, scale) with Exponential(scale) = Gamma(1, scale); 1: Beta; 2: Poisson)."""
+
+    def gamma(x):
+        if type(x) is Gamma:
+            return x.shape_param, x.scale
+        if type(x) is Exponential:
+            return np.ones_like(x.scale), x.scale
+        return None
+
+    if gamma(P) is not None and gamma(Q) is not None:
+        return 0, gamma(P), gamma(Q)
+    if type(P) is Beta and type(Q) is Beta:
+        return 1, (P.a, P.b), (Q.a, Q.b)
+    if type(P) is Poisson and type(Q) is Poisson:
+        return 2, (P.rate, P.rate), (Q.rate, Q.rate)
+    return None
+
+
 def _closed_available(P, Q, d) -> bool:
     if d.is_custom:
         return False
     if type(P) is MvNormal and type(Q) is MvNormal:
         return d.name in _NORMAL_CLOSED and d.name != "total_variation"
+    if _expfam(P, Q) is not None:
+        return d.name in _EXPFAM_CLOSED
     return type(P) is Normal and type(Q) is Normal and d.name in _NORMAL_CLOSED
+
+
+def _result(v, shape, method, error=None):
+    e = np.zeros(shape) if error is None else error.reshape(shape)
+    return DivergenceResult(
+        _unwrap(v.reshape(shape)), _unwrap(e), method, _unwrap(np.ones(shape, bool))
+    )
 
 
 def _dim(x) -> int:
@@ -90,7 +132,8 @@ def divergence(
       Poisson pairs (exponential families) under kl, reverse_kl, jeffreys,
       squared_hellinger, alpha, pearson, neyman.
     * "quad": adaptive Gauss-Kronrod in C++ (1-D), parallel over the batch, mass where one
-      density vanishes priced as in MATH.md §0.
+      density vanishes priced as in MATH.md §0; for Poisson pairs, the exact sum over k
+      (method "sum" in the result).
     * "mc": Monte Carlo in any dimension (``n`` samples, ``seed``: None, int, SeedSequence or
       Generator; ``sample_from`` "q" (average f(p/q) over Q), "p" (average f(p/q) q/p over
       P), "mixture" (q f(p/q)/m over M = (P + Q)/2, defensive importance sampling) or "auto"
@@ -136,7 +179,18 @@ def divergence(
             f"Q is {_dim(Q)}-dimensional"
         )
     P, Q = _as_normal(P), _as_normal(Q)
+    discrete = [getattr(x, "discrete", False) for x in (P, Q)]
+    if any(discrete) and not all(discrete):
+        raise ValueError(
+            "P and Q must both be continuous or both discrete (Poisson): a divergence between "
+            "a discrete and a continuous distribution is degenerate"
+        )
     if method == "mc":
+        if any(discrete):
+            raise ValueError(
+                "method='mc' samples continuous distributions; Poisson pairs have "
+                "closed forms and exact sums (method='auto')"
+            )
         if _is_scipy_1d(P) or _is_scipy_1d(Q):
             raise ValueError(
                 "method='mc' samples in the compiled core: P and Q must be fdiv.dist "
@@ -186,6 +240,17 @@ def divergence(
         return DivergenceResult(
             _unwrap(v), _unwrap(np.zeros(shape)), "closed", _unwrap(np.ones(shape, bool))
         )
+    fam = _expfam(P, Q)
+    if fam is not None and (closed and method in ("auto", "closed")):
+        b = [np.broadcast_to(x, shape).ravel() for x in (*fam[1], *fam[2])]
+        v = _core.expfam_closed(fam[0], d.name, np.ascontiguousarray(pr), *b)
+        return _result(v, shape, "closed")
+    if all(discrete):  # Poisson pairs without a closed form: the exact sum over k
+        if d.is_custom:
+            raise ValueError("custom divergences between Poisson distributions are not supported")
+        b = [np.broadcast_to(x, shape).ravel() for x in (P.rate, Q.rate)]
+        v, e = _core.poisson_sum(d.name, np.ascontiguousarray(pr), *b)
+        return _result(v, shape, "sum", e)
     if closed and method in ("auto", "closed"):
         b = [np.broadcast_to(x, shape).ravel() for x in (P.loc, P.scale, Q.loc, Q.scale)]
         v = _core.normal_closed(d.name, pr, *b).reshape(shape)

@@ -22,6 +22,8 @@ from . import _core
 __all__ = ["MCResult"]
 
 BLOCK = 1 << 16  # samples per stream: part of what a seed means, so fixed
+K_MAX = 0.7  # Pareto k above which stderr is not to be trusted (Vehtari et al., PSIS)
+SHARE_MIN = 0.05  # ... when, too, one term carries this share of the sum of squares
 QMC_SCRAMBLES = 16  # independent scrambles whose spread gives the QMC error
 _MODES = ("auto", "q", "p", "mixture")
 
@@ -35,7 +37,9 @@ def _unwrap(x):
 class MCResult:
     """A Monte Carlo estimate: ``value`` and its ``stderr`` (arrays of the batch shape), the
     number of samples ``n``, the effective sample size ``ess`` (n unless importance sampled),
-    ``tail_index`` (Hill's xi of |f terms|; xi >= 1/2 means the variance is not finite) and
+    ``tail_index`` (the Pareto shape k of the tail of |f terms|, PSIS's diagnostic: k = 1/alpha
+    for a power law |y|^-alpha, so k >= 1/2 is an infinite variance; above K_MAX = 0.7 the
+    standard error is not to be trusted) and
     ``finite_variance`` (False: the interval from stderr would be a lie, and ci() says so)."""
 
     value: Any
@@ -99,6 +103,14 @@ def _subkey(key: int, tag: int) -> int:
     return int(ss.generate_state(1, np.uint64)[0])
 
 
+def _heavy(k, share):
+    """The verdict on a variance: infinite where the tail's Pareto k is at least K_MAX and one
+    term carries at least SHARE_MIN of the sum of squares.  k alone misreads a pile-up of
+    terms below a bounded maximum (the GAN ring's log-ratio under a wide Q) as a heavy tail;
+    an infinite variance shows in the dominance of the largest term as well."""
+    return (k >= K_MAX) & (share >= SHARE_MIN)
+
+
 def _check(n, sample_from, proposal, qmc, P):
     from .dist import Distribution
 
@@ -148,32 +160,32 @@ def monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc):
 
     everything = np.arange(items)
     if proposal is not None:
-        v, se, ess, xi, cnt = run(2, everything, n, key, proposal._mc_layout(shape))
+        v, se, ess, xi, cnt, share = run(2, everything, n, key, proposal._mc_layout(shape))
         mode_names = np.full(items, "proposal", dtype=object)
     else:
         if sample_from == "auto":
             # Pilot runs of the three estimators.  The mixture (defensive importance sampling)
             # is the baseline: it sees both supports and its terms 2 f(u)/(1 + u) stay bounded
             # or logarithmic for most catalogue f.  Q or P sampling replaces it only where its
-            # pilot variance is smaller, its terms show no heavy tail (Hill xi < 1/2) and its
+            # pilot variance is smaller, its terms show no heavy tail (Pareto k < K_MAX) and its
             # estimate agrees with the mixture's within 4 combined standard errors (sampling
             # from a narrow P misses the mass of a wide Q in rare events a pilot cannot see;
             # the disagreement is what shows it).  An infinite term seen by any pilot is the
             # answer (an infinite price of mass where one density vanishes).
             n0 = min(n, 4096)
             k0 = _subkey(key, 1)
-            mv, ms, _, mx, _ = run(5, everything, n0, k0)
+            mv, ms, *_ = run(5, everything, n0, k0)
             score = [np.where(np.isinf(mv), -1.0, ms)]
             for mode in (0, 1):
-                pv, ps, _, px, _ = run(mode, everything, n0, k0)
+                pv, ps, _, px, _, psh = run(mode, everything, n0, k0)
                 with np.errstate(invalid="ignore"):
                     agree = np.abs(pv - mv) <= 4.0 * np.hypot(ps, ms)
-                ok = agree & (px < 0.5)
+                ok = agree & ~_heavy(px, psh)
                 score.append(np.where(np.isinf(pv), -1.0, np.where(ok, ps, np.inf)))
             choice = np.argmin(np.stack(score), axis=0)  # 0 mixture, 1 q, 2 p
         else:
             choice = np.full(items, {"mixture": 0, "q": 1, "p": 2}[sample_from])
-        v, se, ess, xi, cnt = (np.empty(items) for _ in range(5))
+        v, se, ess, xi, cnt, share = (np.empty(items) for _ in range(6))
         for c, mode, mass_mode, src, tag in (
             (0, 5, None, None, 4),  # from (P + Q)/2: covers both supports
             (1, 0, 3, lq, 2),  # from Q: P's mass where q = 0 needs its own pass
@@ -183,7 +195,7 @@ def monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc):
             if idx.size == 0:
                 continue
             out = run(mode, idx, n, _subkey(key, tag))
-            for arr, o in zip((v, se, ess, xi, cnt), out):
+            for arr, o in zip((v, se, ess, xi, cnt, share), out):
                 arr[idx] = o
             if mass_mode is not None and not _core.mc_full_support(src):
                 mv, ms, *_ = run(mass_mode, idx, n, _subkey(key, tag + 10))
@@ -196,10 +208,11 @@ def monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc):
             "Monte Carlo broke down (NaN terms): +inf and -inf terms met, or the densities "
             "are not finite where sampled"
         )
-    finite = (xi < 0.5) | np.isinf(v)
+    finite = ~_heavy(xi, share) | np.isinf(v)
     if not finite.all():
         warnings.warn(
-            f"the Monte Carlo terms of {d!r} look heavy-tailed (Hill tail index xi >= 1/2 in "
+            f"the Monte Carlo terms of {d!r} look heavy-tailed (Pareto k >= {K_MAX} and one "
+            f"term >= {SHARE_MIN:.0%} of the sum of squares in "
             f"{int((~finite).sum())} of {finite.size} items): the variance is likely infinite "
             "and stderr meaningless; try sample_from='p' or a proposal",
             RuntimeWarning,
@@ -239,6 +252,17 @@ def _python_mc(P, Q, d, shape, n, key, sample_from, qmc):
 
     items = int(np.prod(shape))
     lp_all, lq_all = P._mc_layout(shape), Q._mc_layout(shape)
+    if sample_from == "auto" and not d.is_custom:
+        # the compiled pilots decide between Q and P (the mixture has no QMC map here): the
+        # smaller variance among those whose terms show no heavy tail
+        param = np.ascontiguousarray(
+            np.broadcast_to(np.asarray(d._param if d._param is not None else 0.0, float), shape)
+        ).ravel()
+        n0, k0 = min(n, 4096), _subkey(key, 1)
+        pil = [_core.mc_divergence(d.name, param, lp_all, lq_all, None, m, n0, BLOCK, k0)
+               for m in (0, 1)]  # fmt: skip
+        score = [np.where(_heavy(o[3], o[5]), np.inf, o[1]) for o in pil]
+        sample_from = "p" if np.sum(score[1] < score[0]) > items / 2 else "q"
     from_p = sample_from == "p"
     S_all = lp_all if from_p else lq_all
     vals, ses, xis = np.empty(items), np.empty(items), np.zeros(items)

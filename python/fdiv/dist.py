@@ -24,6 +24,7 @@ __all__ = [
     "MvNormal",
     "MvStudentT",
     "Independent",
+    "Poisson",
 ]
 
 
@@ -514,3 +515,44 @@ def _qmc_points(D, i, shape, m, key):
     u = sob.random_base2(int(np.log2(m)))
     u = np.clip(u, 2.0**-60, 1.0 - 2.0**-53)  # the cube's closed faces map to +-inf
     return np.ascontiguousarray(_qmc_map(D, u, shape, i), dtype=np.float64)
+
+
+class Poisson(Distribution):
+    """Poisson(rate) on {0, 1, 2, ...} (discrete: divergences against Poisson distributions
+    only; closed forms (MATH.md §7.3) and exact sums over k)."""
+
+    discrete = True
+
+    def __init__(self, rate):
+        self.rate = _param(rate, "rate", positive=True)
+        self._shape = self.rate.shape
+
+    def _components(self):
+        raise ValueError("Poisson is discrete: it has no density for quadrature or sampling")
+
+    def logpmf(self, k):
+        """log P(X = k) (-inf off the non-negative integers)."""
+        from scipy.special import gammaln, xlogy
+
+        k = np.asarray(k, dtype=np.float64)
+        ok = (k >= 0) & (k == np.floor(k))
+        with np.errstate(all="ignore"):
+            v = xlogy(k, self.rate) - self.rate - gammaln(k + 1.0)
+        return _unwrap(np.where(ok, v, -np.inf))
+
+    def pmf(self, k):
+        return np.exp(self.logpmf(k))
+
+    def logpdf(self, x):
+        raise ValueError("Poisson is discrete: use logpmf")
+
+    def cdf(self, x):
+        raise NotImplementedError(
+            "the Poisson cdf (a regularised gamma function) is not implemented"
+        )
+
+    def support(self):
+        return np.zeros(self._shape)[()], np.full(self._shape, np.inf)[()]
+
+    def __repr__(self):
+        return f"Poisson(rate={self.rate!r})"

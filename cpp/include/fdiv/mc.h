@@ -32,7 +32,7 @@ struct mvcomp {
     int kind = MV_INDEP, k = 1;
     const double* mean = nullptr;
     const double* L = nullptr;
-    std::vector<double> Linv;  // L^-1 (lower triangular): z = L^-1 (x - mean) without divisions
+    std::vector<double> Linv;   // L^-1 (lower triangular): z = L^-1 (x - mean) without divisions
     double df = 0.0, lz = 0.0;  // lz: log normaliser (x-free part of the log density)
     std::vector<dist1> d;       // MV_INDEP: prepared coordinates
     bool full_support = true;   // support is all of R^k
@@ -137,7 +137,7 @@ struct mvcomp {
 struct mvmix {
     int k = 1;
     std::vector<mvcomp> comp;
-    std::vector<double> logw, cumw;  // cumulative weights for sampling
+    std::vector<double> logw, cumw;        // cumulative weights for sampling
     mutable std::vector<double> scratch_;  // per-component log densities (one thread per mvmix)
 
     bool full_support() const {
@@ -182,8 +182,9 @@ struct mvmix {
 struct block_stats {
     double n = 0, mean = 0, m2 = 0;
     double pos_inf = 0, neg_inf = 0, nan_count = 0;
-    double sw = 0, sw2 = 0;   // sum of weights and of their squares (importance sampling)
-    std::vector<double> top;  // up to `keep` largest |y|, unordered
+    double sw = 0, sw2 = 0;      // sum of weights and of their squares (importance sampling)
+    double lo = inf, hi = -inf;  // the extreme finite terms
+    std::vector<double> top;     // up to `keep` largest |y|, unordered
 
     void add(double y, double w, size_t keep) {
         if (is_nan(y)) {
@@ -199,6 +200,7 @@ struct block_stats {
             return;
         }
         n += 1;
+        lo = std::min(lo, y), hi = std::max(hi, y);
         double d = y - mean;
         mean += d / n;
         m2 += d * (y - mean);
@@ -214,6 +216,14 @@ struct block_stats {
         }
     }
 
+    // the largest single term's share of the sum of squared deviations: O(log^2 n / n) for
+    // a finite variance, O(1) when one draw dominates an infinite one
+    double max_share() const {
+        if (!(n > 1) || !(m2 > 0.0)) return 0.0;
+        double d = std::max(std::fabs(hi - mean), std::fabs(lo - mean));
+        return std::min(1.0, d * d / m2);
+    }
+
     // Chan et al.'s pairwise combination; called in block order, hence deterministic.
     void merge(const block_stats& o, size_t keep) {
         if (o.n > 0) {
@@ -222,6 +232,7 @@ struct block_stats {
             m2 += o.m2 + d * d * (n * o.n / nn);
             n = nn;
         }
+        lo = std::min(lo, o.lo), hi = std::max(hi, o.hi);
         pos_inf += o.pos_inf, neg_inf += o.neg_inf, nan_count += o.nan_count;
         sw += o.sw, sw2 += o.sw2;
         top.insert(top.end(), o.top.begin(), o.top.end());
@@ -232,17 +243,48 @@ struct block_stats {
     }
 };
 
-// Hill's estimate of the tail index xi = 1/alpha of |y| from its `top` largest values and the
-// next one (the threshold): a finite variance needs alpha > 2, i.e. xi < 1/2 (the Pareto-k
-// diagnostic of importance sampling, Vehtari et al.).  0 where there is no tail to speak of.
-FDIV_INLINE double hill_xi(std::vector<double> top) {
-    std::sort(top.begin(), top.end(), std::greater<>());
-    while (!top.empty() && !(top.back() > 0.0)) top.pop_back();
-    if (top.size() < 8) return 0.0;
-    const double u = top.back();
-    double s = 0.0;
-    for (size_t i = 0; i + 1 < top.size(); ++i) s += std::log(top[i] / u);
-    return s / double(top.size() - 1);
+// The Pareto shape k of the tail of |y| (PSIS's diagnostic, Vehtari et al. 2015/2024): a
+// generalised Pareto distribution is fitted to the exceedances of the largest |y| over the
+// next one by Zhang & Stephens' (2009) empirical-Bayes estimator, with PSIS's weakly
+// informative prior (k shrunk towards 1/2 with weight 10).  k = 1/alpha for a power-law tail
+// |y|^-alpha: k >= 1/2 means an infinite variance, and above 0.7 the standard error is not
+// to be trusted; exponential-type tails give k near 0 (Hill's estimator, which assumes a pure
+// power law, reads those as heavy at small n).  0 where there are too few distinct values.
+FDIV_INLINE double pareto_k(std::vector<double> top) {
+    std::sort(top.begin(), top.end());  // ascending
+    while (!top.empty() && !(top.front() > 0.0)) top.erase(top.begin());
+    if (top.size() < 9) return 0.0;
+    const double u = top.front();
+    std::vector<double> x;
+    for (size_t i = 1; i < top.size(); ++i)
+        if (top[i] > u) x.push_back(top[i] - u);
+    const size_t n = x.size();
+    if (n < 8 || !(x.back() > 0.0)) return 0.0;
+    const int m = 30 + int(std::sqrt(double(n)));
+    std::vector<double> b(m), l(m);
+    const double xq = x[size_t(double(n) / 4.0 + 0.5) - 1];
+    for (int j = 0; j < m; ++j) {
+        b[j] = (1.0 - std::sqrt(m / (j + 0.5))) / (3.0 * xq) + 1.0 / x.back();
+        double kj = 0.0;
+        for (double xi : x) kj += std::log1p(-b[j] * xi);
+        kj /= double(n);
+        l[j] = double(n) * (std::log(-b[j] / kj) - kj - 1.0);
+    }
+    double bpost = 0.0, wsum = 0.0;
+    for (int j = 0; j < m; ++j) {
+        double s = 0.0;  // w_j = 1 / sum_i exp(l_i - l_j)
+        for (int i = 0; i < m; ++i) s += std::exp(l[i] - l[j]);
+        double w = 1.0 / s;
+        if (!(w >= 1e-15) || !(std::fabs(b[j]) < inf)) continue;
+        bpost += w * b[j], wsum += w;
+    }
+    if (!(wsum > 0.0)) return 0.0;
+    bpost /= wsum;
+    double k = 0.0;
+    for (double xi : x) k += std::log1p(-bpost * xi);
+    k /= double(n);
+    k = (double(n) * k + 10.0 * 0.5) / (double(n) + 10.0);
+    return std::fabs(k) < inf ? k : 0.0;
 }
 
 }  // namespace mc
