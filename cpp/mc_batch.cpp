@@ -175,6 +175,7 @@ bool mc_batch(const std::string& name, const double* param, std::ptrdiff_t items
                 double y = (lp == -inf && lq == -inf) ? (w = 0.0, 0.0) : T(lp, lq, lr, w);
                 s.add(y, w, keep);
             }
+            s.flush();
         });
         for (std::ptrdiff_t i = i0; i < i1; ++i) {
             mc::block_stats tot;

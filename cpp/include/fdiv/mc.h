@@ -158,11 +158,12 @@ struct mvmix {
             if (v[i] > top) top = v[i];
         }
         if (top == -inf || top == inf) return top;
-        // log-sum-exp; terms below e^-745 relative are 0 anyway, and skipping them spares
-        // libm's slow underflow path (far-apart components, the GAN ring's in particular)
+        // log-sum-exp; skipping the negligible terms also spares libm's slow underflow path
+        // (far-apart components, the GAN ring's in particular)
+        // terms below e^-40 of the largest move the sum by under 2^-57 each: skipped
         double s = 0.0;
         for (size_t i = 0; i < m; ++i)
-            if (v[i] - top > -745.0) s += std::exp(v[i] - top);
+            if (v[i] - top > -40.0) s += std::exp(v[i] - top);
         return top + std::log(s);
     }
 
@@ -185,6 +186,22 @@ struct block_stats {
     double sw = 0, sw2 = 0;      // sum of weights and of their squares (importance sampling)
     double lo = inf, hi = -inf;  // the extreme finite terms
     std::vector<double> top;     // up to `keep` largest |y|, unordered
+    double cn = 0, c0 = 0, cs = 0, cq = 0;  // the open chunk: count, shift, sums
+
+    void flush() {
+        if (cn == 0) return;
+        const double cm = cs / cn, cm2 = std::max(0.0, cq - cs * cm);
+        combine(cn, c0 + cm, cm2);
+        cn = cs = cq = 0;
+    }
+
+    void combine(double on, double omean, double om2) {
+        if (on == 0) return;
+        double nn = n + on, d = omean - mean;
+        mean += d * (on / nn);
+        m2 += om2 + d * d * (n * on / nn);
+        n = nn;
+    }
 
     void add(double y, double w, size_t keep) {
         if (is_nan(y)) {
@@ -199,11 +216,13 @@ struct block_stats {
             neg_inf += 1;
             return;
         }
-        n += 1;
+        // shifted sums over chunks of 256 terms (shift: the chunk's first term), folded into
+        // (n, mean, m2) by Chan's formula: Welford's accuracy without a division per term
+        if (cn == 0) c0 = y;
+        const double d = y - c0;
+        cn += 1, cs += d, cq += d * d;
+        if (cn == 256) flush();
         lo = std::min(lo, y), hi = std::max(hi, y);
-        double d = y - mean;
-        mean += d / n;
-        m2 += d * (y - mean);
         sw += w, sw2 += w * w;
         double a = std::fabs(y);
         if (top.size() < keep) {
@@ -224,14 +243,10 @@ struct block_stats {
         return std::min(1.0, d * d / m2);
     }
 
-    // Chan et al.'s pairwise combination; called in block order, hence deterministic.
+    // Chan et al.'s pairwise combination; called in block order (after each block's
+    // flush()), hence deterministic.
     void merge(const block_stats& o, size_t keep) {
-        if (o.n > 0) {
-            double nn = n + o.n, d = o.mean - mean;
-            mean += d * (o.n / nn);
-            m2 += o.m2 + d * d * (n * o.n / nn);
-            n = nn;
-        }
+        combine(o.n, o.mean, o.m2);
         lo = std::min(lo, o.lo), hi = std::max(hi, o.hi);
         pos_inf += o.pos_inf, neg_inf += o.neg_inf, nan_count += o.nan_count;
         sw += o.sw, sw2 += o.sw2;
