@@ -125,84 +125,152 @@ bool mc_full_support(const mc_layout& D) {
     return m.full_support();
 }
 
+namespace {
+
+// The tail sample kept per item: min(n/5, 3 sqrt(n), 256) largest |y| (Vehtari et al.)
+size_t keep_for(std::int64_t n) {
+    return size_t(
+        std::max<double>(8.0, std::min({double(n) / 5.0, 3.0 * std::sqrt(double(n)), 256.0})));
+}
+
+// Block b of item i: the fused loop.
+mc::block_stats run_block(const std::string& name, const double* param, std::ptrdiff_t i,
+                          std::int64_t b, const mc_layout& P, const mc_layout& Q,
+                          const mc_layout* R, int mode, std::int64_t n, std::int64_t block,
+                          std::uint64_t key, size_t keep) {
+    divergence_fn F;
+    make_divergence(name, param[i], F);
+    mc::mvmix mp, mq, mr;
+    build(P, i, mp);
+    build(Q, i, mq);
+    if (mode == MC_PROPOSAL) build(*R, i, mr);
+    const mc::mvmix& src = mode == MC_FROM_Q || mode == MC_MASS_OF_Q ? mq
+                           : mode == MC_PROPOSAL                     ? mr
+                                                                     : mp;
+    const bool balanced = mode == MC_BALANCED;
+    philox_rng g(key, std::uint32_t(i), std::uint32_t(b));
+    std::vector<double> x(P.k), z(P.k);
+    term T{F, mode};
+    mc::block_stats s;
+    const std::int64_t m = std::min(block, n - b * block);
+    for (std::int64_t j = 0; j < m; ++j) {
+        if (balanced)
+            (g.uniform() < 0.5 ? mp : mq).sample(g, x.data(), z.data());
+        else
+            src.sample(g, x.data(), z.data());
+        double lp = mp.logpdf(x.data(), z.data());
+        double lq = mq.logpdf(x.data(), z.data());
+        double lr = 0.0;
+        if (mode == MC_PROPOSAL) {
+            lr = mr.logpdf(x.data(), z.data());
+        } else if (balanced) {  // log((p + q)/2)
+            double hi = std::max(lp, lq), lo = std::min(lp, lq);
+            lr = hi + std::log1p(std::exp(lo - hi)) - LN2_HI - LN2_LO;
+        }
+        double w;
+        double y = (lp == -inf && lq == -inf) ? (w = 0.0, 0.0) : T(lp, lq, lr, w);
+        s.add(y, w, keep);
+    }
+    s.flush();
+    return s;
+}
+
+// Merges an item's blocks in block order and writes its outputs.
+void finish(const mc::block_stats* blocks, std::int64_t nb, size_t keep, int mode, std::ptrdiff_t i,
+            const mc_output& out) {
+    mc::block_stats tot;
+    for (std::int64_t b = 0; b < nb; ++b) tot.merge(blocks[b], keep);
+    double v, se;
+    if (tot.nan_count > 0 || (tot.pos_inf > 0 && tot.neg_inf > 0)) {
+        v = nan, se = nan;
+    } else if (tot.pos_inf > 0 || tot.neg_inf > 0) {
+        // a support violation with an infinite price (MATH.md §0): D is infinite
+        v = tot.pos_inf > 0 ? inf : -inf, se = 0.0;
+    } else {
+        // the mean over all n draws (zero terms included)
+        v = tot.mean;
+        se = tot.n > 1 ? std::sqrt(tot.m2 / (tot.n - 1.0) / tot.n) : inf;
+    }
+    out.value[i] = v;
+    out.stderr[i] = se;
+    out.ess[i] = (mode == MC_PROPOSAL || mode == MC_BALANCED) && tot.sw2 > 0.0
+                     ? tot.sw * tot.sw / tot.sw2
+                     : tot.n;
+    out.xi[i] = mc::pareto_k(tot.top);
+    out.count[i] = tot.n + tot.pos_inf + tot.neg_inf;
+    out.share[i] = tot.max_share();
+}
+
+// block_stats <-> a row of MC_NSTAT doubles plus `keep` tail values (-1: unused)
+void pack(const mc::block_stats& s, size_t keep, double* row, double* tail) {
+    const double v[MC_NSTAT] = {s.n,         s.mean, s.m2,  s.pos_inf, s.neg_inf,
+                                s.nan_count, s.sw,   s.sw2, s.lo,      s.hi};
+    std::copy(v, v + MC_NSTAT, row);
+    for (size_t j = 0; j < keep; ++j) tail[j] = j < s.top.size() ? s.top[j] : -1.0;
+}
+
+mc::block_stats unpack(const double* row, const double* tail, size_t keep) {
+    mc::block_stats s;
+    s.n = row[0], s.mean = row[1], s.m2 = row[2], s.pos_inf = row[3], s.neg_inf = row[4];
+    s.nan_count = row[5], s.sw = row[6], s.sw2 = row[7], s.lo = row[8], s.hi = row[9];
+    for (size_t j = 0; j < keep && tail[j] >= 0.0; ++j) s.top.push_back(tail[j]);
+    return s;
+}
+
+}  // namespace
+
+size_t mc_keep(std::int64_t n) { return keep_for(n); }
+
 bool mc_batch(const std::string& name, const double* param, std::ptrdiff_t items,
               const mc_layout& P, const mc_layout& Q, const mc_layout* R, int mode, std::int64_t n,
               std::int64_t block, std::uint64_t key, const mc_output& out) {
     divergence_fn F0;
     if (!make_divergence(name, 0.0, F0)) return false;
     const std::int64_t nblocks = (n + block - 1) / block;
-    // keep the largest |y| for the tail diagnostic: min(n/5, 3 sqrt(n), 256) (Vehtari et al.)
-    const size_t keep = size_t(
-        std::max<double>(8.0, std::min({double(n) / 5.0, 3.0 * std::sqrt(double(n)), 256.0})));
+    const size_t keep = keep_for(n);
     // items in chunks so that the per-block accumulators stay O(threads x blocks), not O(n)
     const std::ptrdiff_t chunk = std::max<std::ptrdiff_t>(1, 65536 / nblocks);
     for (std::ptrdiff_t i0 = 0; i0 < items; i0 += chunk) {
         const std::ptrdiff_t i1 = std::min(items, i0 + chunk);
         std::vector<mc::block_stats> res(size_t((i1 - i0) * nblocks));
         parallel_items((i1 - i0) * nblocks, [&](std::ptrdiff_t t) {
-            const std::ptrdiff_t i = i0 + t / nblocks;
-            const std::int64_t b = t % nblocks;
-            divergence_fn F;
-            make_divergence(name, param[i], F);
-            mc::mvmix mp, mq, mr;
-            build(P, i, mp);
-            build(Q, i, mq);
-            if (mode == MC_PROPOSAL) build(*R, i, mr);
-            const mc::mvmix& src = mode == MC_FROM_Q || mode == MC_MASS_OF_Q ? mq
-                                   : mode == MC_PROPOSAL                     ? mr
-                                                                             : mp;
-            const bool balanced = mode == MC_BALANCED;
-            philox_rng g(key, std::uint32_t(i), std::uint32_t(b));
-            std::vector<double> x(P.k), z(P.k);
-            term T{F, mode};
-            mc::block_stats& s = res[size_t(t)];
-            const std::int64_t m = std::min(block, n - b * block);
-            for (std::int64_t j = 0; j < m; ++j) {
-                if (balanced)
-                    (g.uniform() < 0.5 ? mp : mq).sample(g, x.data(), z.data());
-                else
-                    src.sample(g, x.data(), z.data());
-                double lp = mp.logpdf(x.data(), z.data());
-                double lq = mq.logpdf(x.data(), z.data());
-                double lr = 0.0;
-                if (mode == MC_PROPOSAL) {
-                    lr = mr.logpdf(x.data(), z.data());
-                } else if (balanced) {  // log((p + q)/2)
-                    double hi = std::max(lp, lq), lo = std::min(lp, lq);
-                    lr = hi + std::log1p(std::exp(lo - hi)) - LN2_HI - LN2_LO;
-                }
-                double w;
-                double y = (lp == -inf && lq == -inf) ? (w = 0.0, 0.0) : T(lp, lq, lr, w);
-                s.add(y, w, keep);
-            }
-            s.flush();
+            res[size_t(t)] = run_block(name, param, i0 + t / nblocks, t % nblocks, P, Q, R, mode, n,
+                                       block, key, keep);
         });
-        for (std::ptrdiff_t i = i0; i < i1; ++i) {
-            mc::block_stats tot;
-            for (std::int64_t b = 0; b < nblocks; ++b)
-                tot.merge(res[size_t((i - i0) * nblocks + b)], keep);
-            double v, se;
-            if (tot.nan_count > 0 || (tot.pos_inf > 0 && tot.neg_inf > 0)) {
-                v = nan, se = nan;
-            } else if (tot.pos_inf > 0 || tot.neg_inf > 0) {
-                // a support violation with an infinite price (MATH.md §0): D is infinite
-                v = tot.pos_inf > 0 ? inf : -inf, se = 0.0;
-            } else {
-                // the mean over all n draws (zero terms included)
-                v = tot.mean;
-                se = tot.n > 1 ? std::sqrt(tot.m2 / (tot.n - 1.0) / tot.n) : inf;
-            }
-            out.value[i] = v;
-            out.stderr[i] = se;
-            out.ess[i] = (mode == MC_PROPOSAL || mode == MC_BALANCED) && tot.sw2 > 0.0
-                             ? tot.sw * tot.sw / tot.sw2
-                             : tot.n;
-            out.xi[i] = mc::pareto_k(tot.top);
-            out.count[i] = tot.n + tot.pos_inf + tot.neg_inf;
-            out.share[i] = tot.max_share();
-        }
+        for (std::ptrdiff_t i = i0; i < i1; ++i)
+            finish(res.data() + (i - i0) * nblocks, nblocks, keep, mode, i, out);
     }
     return true;
+}
+
+bool mc_blocks(const std::string& name, const double* param, std::ptrdiff_t items,
+               const mc_layout& P, const mc_layout& Q, const mc_layout* R, int mode, std::int64_t n,
+               std::int64_t block, std::uint64_t key, std::int64_t b0, std::int64_t b1,
+               double* stats, double* tails) {
+    divergence_fn F0;
+    if (!make_divergence(name, 0.0, F0)) return false;
+    const size_t keep = keep_for(n);
+    const std::int64_t nb = b1 - b0;
+    parallel_items(items * nb, [&](std::ptrdiff_t t) {
+        mc::block_stats s =
+            run_block(name, param, t / nb, b0 + t % nb, P, Q, R, mode, n, block, key, keep);
+        pack(s, keep, stats + t * MC_NSTAT, tails + t * std::ptrdiff_t(keep));
+    });
+    return true;
+}
+
+void mc_reduce(std::ptrdiff_t items, std::int64_t nb, std::int64_t n, int mode, const double* stats,
+               const double* tails, const mc_output& out) {
+    const size_t keep = keep_for(n);
+    for (std::ptrdiff_t i = 0; i < items; ++i) {
+        std::vector<mc::block_stats> blocks(static_cast<size_t>(nb));
+        for (std::int64_t b = 0; b < nb; ++b) {
+            const std::ptrdiff_t t = i * nb + b;
+            blocks[size_t(b)] =
+                unpack(stats + t * MC_NSTAT, tails + t * std::ptrdiff_t(keep), keep);
+        }
+        finish(blocks.data(), nb, keep, mode, i, out);
+    }
 }
 
 void mc_logpdf(const mc_layout& D, std::ptrdiff_t items, const double* x, std::ptrdiff_t n,

@@ -1,6 +1,7 @@
 // Batched Monte Carlo estimates of D_f(P||Q): plain C++ entry point for the bindings.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -41,6 +42,20 @@ struct mc_output {
 bool mc_batch(const std::string& name, const double* param, std::ptrdiff_t items,
               const mc_layout& P, const mc_layout& Q, const mc_layout* R, int mode, std::int64_t n,
               std::int64_t block, std::uint64_t key, const mc_output& out);
+
+// The same in pieces (a progress bar, Ctrl-C, or blocks spread over Dask workers): the
+// accumulators of blocks [b0, b1) of every item, as rows of MC_NSTAT doubles (items, b1 - b0,
+// MC_NSTAT) plus the kept tail values (items, b1 - b0, mc_keep(n)); mc_reduce merges an
+// item's blocks in block order exactly as mc_batch does, so the result is the same to the bit.
+constexpr int MC_NSTAT = 10;
+size_t mc_keep(std::int64_t n);
+bool mc_blocks(const std::string& name, const double* param, std::ptrdiff_t items,
+               const mc_layout& P, const mc_layout& Q, const mc_layout* R, int mode, std::int64_t n,
+               std::int64_t block, std::uint64_t key, std::int64_t b0, std::int64_t b1,
+               double* stats, double* tails);
+// stats, tails: (items, nb, ...) with the item's blocks in order
+void mc_reduce(std::ptrdiff_t items, std::int64_t nb, std::int64_t n, int mode, const double* stats,
+               const double* tails, const mc_output& out);
 
 // whether every component of item 0 of a layout has all of R^k as support
 bool mc_full_support(const mc_layout& D);

@@ -64,6 +64,50 @@ py::tuple py_mc(const std::string& name, farr param, py::tuple P, py::tuple Q, p
     return py::make_tuple(value, se, ess, xi, count, share);
 }
 
+// Blocks [b0, b1) of every item: (stats (items, nb, MC_NSTAT), tails (items, nb, keep)).
+py::tuple py_mc_blocks(const std::string& name, farr param, py::tuple P, py::tuple Q, py::object R,
+                       int mode, std::int64_t n, std::int64_t block, std::uint64_t key,
+                       std::int64_t b0, std::int64_t b1) {
+    const py::ssize_t items = param.size();
+    layout lp = unpack(P, "P"), lq = unpack(Q, "Q");
+    layout lr = R.is_none() ? lq : unpack(R.cast<py::tuple>(), "proposal");
+    for (const layout* l : {&lp, &lq, &lr})
+        if (l->params.shape(0) != items)
+            throw py::value_error("mc: every layout needs one parameter row per item");
+    if (lp.L.k != lq.L.k || lr.L.k != lq.L.k) throw py::value_error("mc: dimensions differ");
+    const std::int64_t nblocks = n >= 1 && block >= 1 ? (n + block - 1) / block : 0;
+    if (n < 1 || block < 1 || mode < 0 || mode > 5 || b0 < 0 || b1 <= b0 || b1 > nblocks)
+        throw py::value_error("mc: bad n, block, mode or block range");
+    const py::ssize_t nb = b1 - b0, keep = py::ssize_t(fdv::mc_keep(n));
+    farr stats({items, nb, py::ssize_t(fdv::MC_NSTAT)}), tails({items, nb, keep});
+    bool ok;
+    {
+        py::gil_scoped_release release;  // arrays owned above; no Python objects below
+        ok =
+            fdv::mc_blocks(name, param.data(), items, lp.L, lq.L, R.is_none() ? nullptr : &lr.L,
+                           mode, n, block, key, b0, b1, stats.mutable_data(), tails.mutable_data());
+    }
+    if (!ok) throw py::value_error("mc: unknown divergence " + name);
+    return py::make_tuple(stats, tails);
+}
+
+// Merges every item's blocks (all of them, in order) into the outputs of mc_divergence.
+py::tuple py_mc_reduce(farr stats, farr tails, int mode, std::int64_t n) {
+    if (stats.ndim() != 3 || stats.shape(2) != fdv::MC_NSTAT || tails.ndim() != 3 ||
+        tails.shape(0) != stats.shape(0) || tails.shape(1) != stats.shape(1) ||
+        tails.shape(2) != py::ssize_t(fdv::mc_keep(n)))
+        throw py::value_error("mc_reduce: inconsistent shapes");
+    const py::ssize_t items = stats.shape(0), nb = stats.shape(1);
+    farr value(items), se(items), ess(items), xi(items), count(items), share(items);
+    fdv::mc_output out{value.mutable_data(), se.mutable_data(),    ess.mutable_data(),
+                       xi.mutable_data(),    count.mutable_data(), share.mutable_data()};
+    {
+        py::gil_scoped_release release;
+        fdv::mc_reduce(items, nb, n, mode, stats.data(), tails.data(), out);
+    }
+    return py::make_tuple(value, se, ess, xi, count, share);
+}
+
 farr py_mc_logpdf(py::tuple D, farr x) {
     layout l = unpack(D, "D");
     if (x.ndim() != 2 || x.shape(1) != l.L.k) throw py::value_error("x must be (n, k)");
@@ -103,6 +147,8 @@ void register_mc(py::module_& m) {
 #ifdef FDIV_HAVE_MC
     m.attr("HAVE_MC") = true;
     m.def("mc_divergence", &py_mc);
+    m.def("mc_blocks", &py_mc_blocks);
+    m.def("mc_reduce", &py_mc_reduce);
     m.def("mc_logpdf", &py_mc_logpdf);
     m.def("mc_sample", &py_mc_sample, py::arg("D"), py::arg("item"), py::arg("key"), py::arg("n"),
           py::arg("block") = 0, py::arg("stream") = -1);

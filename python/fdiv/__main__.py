@@ -1,11 +1,11 @@
-"""A short tour: ``python -m fdiv``."""
+"""``python -m fdiv``: the command line (``fdiv --help``); ``fdiv tour``: a short tour."""
 
 import numpy as np
 
 import fdiv
 
 
-def main() -> None:
+def tour() -> None:
     np.set_printoptions(precision=6, linewidth=100)
     print(f"fdiv {fdiv.__version__}: D_f(P||Q) = E_Q[f(p/q)]\n")
 
@@ -44,4 +44,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from fdiv.cli import main
+
+    main(prog_name="fdiv")

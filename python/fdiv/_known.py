@@ -120,6 +120,8 @@ def divergence(
     sample_from: str = "auto",
     proposal: Distribution | None = None,
     qmc: bool = False,
+    client: Any = None,
+    progress: Any = None,
 ):
     """D_f(P||Q) = E_Q[f(p/q)] = int q f(p/q) between known densities, batched.
 
@@ -139,8 +141,11 @@ def divergence(
       P), "mixture" (q f(p/q)/m over M = (P + Q)/2, defensive importance sampling) or "auto"
       (the smallest variance in pilot runs of the three); ``proposal``: importance sampling
       from that distribution; ``qmc=True``: randomised quasi-Monte Carlo, scrambled Sobol,
-      error from 16 independent scrambles). Returns an :class:`MCResult` (value, stderr,
-      ci(), n, ess, finite_variance).
+      error from 16 independent scrambles; ``client``: a dask.distributed Client over whose
+      workers the blocks of samples are spread, the value equal to the local one to the last
+      bit; ``progress``: a callable(samples done, samples in all) called after each chunk of
+      blocks -- with it, Ctrl-C returns the blocks done so far, flagged ``partial``).
+      Returns an :class:`MCResult` (value, stderr, ci(), n, ess, finite_variance).
     * "auto": closed form when one exists, else quadrature in 1-D, else an error (Monte Carlo
       is never chosen silently).
 
@@ -149,7 +154,15 @@ def divergence(
     are accurate to a few ulp). A quadrature that misses rtol/atol within ``limit``
     subdivisions says so (``converged`` False) and warns.
     """
-    kw = dict(n=n, seed=seed, sample_from=sample_from, proposal=proposal, qmc=qmc)
+    kw = dict(
+        n=n,
+        seed=seed,
+        sample_from=sample_from,
+        proposal=proposal,
+        qmc=qmc,
+        client=client,
+        progress=progress,
+    )
     if isinstance(d, (list, tuple)):
         if method == "mc":
             # one seed for the list: every divergence sees the same stream of samples
@@ -206,7 +219,9 @@ def divergence(
             shape = np.broadcast_shapes(*shapes)
         except ValueError:
             raise ValueError(f"batch shapes do not broadcast: {shapes}") from None
-        return monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc)
+        return monte_carlo(
+            P, Q, d, shape, n, seed, sample_from, proposal, qmc, client=client, progress=progress
+        )
     if _dim(P) > 1:
         if method == "quad":
             raise ValueError(

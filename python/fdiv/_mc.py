@@ -50,6 +50,7 @@ class MCResult:
     finite_variance: Any
     sample_from: Any
     method: str = "mc"
+    partial: bool = False  # stopped early (Ctrl-C with a progress callback): n says how far
 
     @property
     def error(self):
@@ -131,9 +132,70 @@ def _check(n, sample_from, proposal, qmc, P):
         raise TypeError(f"qmc must be True or False, got {qmc!r}")
 
 
-def monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc):
+class _Interrupted(Exception):
+    """Ctrl-C inside a chunked run: carries the outputs of the blocks done so far."""
+
+    def __init__(self, out):
+        super().__init__("interrupted")
+        self.out = out
+
+
+def _worker_blocks(args):
+    """One chunk of blocks on a Dask worker (a plain function, so that it pickles)."""
+    from fdiv import _core as core
+
+    return core.mc_blocks(*args)
+
+
+class _Runner:
+    """Executes the blocks of one Monte Carlo run: in one call (the default), in chunks with a
+    progress callback (and the blocks done so far on Ctrl-C), or spread over the workers of a
+    dask.distributed Client.  Every way merges the same per-block sums in block order, so the
+    value is the same to the last bit."""
+
+    def __init__(self, client=None, progress=None, chunk_blocks=16):
+        self.client, self.progress, self.chunk = client, progress, max(1, int(chunk_blocks))
+        self.done = 0  # samples done over the runs of one estimate, and their total
+        self.total = 0
+
+    def __call__(self, name, param, lp, lq, lr, mode, n, key):
+        if self.client is None and self.progress is None:
+            return _core.mc_divergence(name, param, lp, lq, lr, mode, n, BLOCK, key)
+        nb = (n + BLOCK - 1) // BLOCK
+        ranges = [(b, min(nb, b + self.chunk)) for b in range(0, nb, self.chunk)]
+        items = param.size
+        if self.client is not None:
+            args = [(name, param, lp, lq, lr, mode, n, BLOCK, key, b0, b1) for b0, b1 in ranges]
+            parts = self.client.gather(self.client.map(_worker_blocks, args, pure=False))
+        else:
+            parts = []
+            try:
+                for b0, b1 in ranges:
+                    parts.append(
+                        _core.mc_blocks(name, param, lp, lq, lr, mode, n, BLOCK, key, b0, b1)
+                    )
+                    self.done += (min(n, b1 * BLOCK) - b0 * BLOCK) * items
+                    self.progress(self.done, max(self.total, self.done))
+            except KeyboardInterrupt:
+                if not parts:
+                    raise
+                raise _Interrupted(self._reduce(parts, mode, n)) from None
+        return self._reduce(parts, mode, n)
+
+    @staticmethod
+    def _reduce(parts, mode, n):
+        stats = np.ascontiguousarray(np.concatenate([p[0] for p in parts], axis=1))
+        tails = np.ascontiguousarray(np.concatenate([p[1] for p in parts], axis=1))
+        return _core.mc_reduce(stats, tails, mode, n)
+
+
+def monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc, client=None, progress=None):
     """The estimate for fdiv.divergence(method="mc"); P, Q (and proposal) fdiv.dist."""
     _check(n, sample_from, proposal, qmc, P)
+    if client is not None and (d.is_custom or qmc):
+        raise ValueError("client= spreads the compiled estimator: not for qmc or custom f")
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be a callable (samples done, samples in all)")
     if not _core.HAVE_MC:
         raise RuntimeError(
             "this fdiv build has no Monte Carlo: it needs Random123 (apt install "
@@ -152,15 +214,42 @@ def monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc):
     def sub(L, idx):  # the batch items idx of a layout (kinds shared, rows selected)
         return L[0], L[1], np.ascontiguousarray(L[2][idx]), np.ascontiguousarray(L[3][idx])
 
-    def run(mode, idx, nn, k, R=None):
+    def run(mode, idx, nn, k, R=None):  # a pilot: one small call
         r = None if R is None else sub(R, idx)
         return _core.mc_divergence(
             d.name, param[idx], sub(lp, idx), sub(lq, idx), r, mode, nn, BLOCK, k
         )
 
+    runner = _Runner(client, progress)
+
+    def run_main(mode, idx, nn, k, R=None):  # a main run: through the runner
+        r = None if R is None else sub(R, idx)
+        return runner(d.name, param[idx], sub(lp, idx), sub(lq, idx), r, mode, nn, k)
+
+    try:
+        return _estimate(P, Q, d, shape, n, key, sample_from, proposal, lp, lq, items,
+                         run, run_main, runner)  # fmt: skip
+    except _Interrupted as stop:
+        v, se, ess, xi, cnt, share = stop.out
+        return MCResult(
+            value=_unwrap(v.reshape(shape)),
+            stderr=_unwrap(se.reshape(shape)),
+            n=_unwrap(cnt.reshape(shape).astype(np.int64)),
+            ess=_unwrap(ess.reshape(shape)),
+            tail_index=_unwrap(xi.reshape(shape)),
+            finite_variance=_unwrap((~_heavy(xi, share)).reshape(shape)),
+            sample_from=_unwrap(np.full(shape, "?", dtype=object)),
+            partial=True,
+        )
+
+
+def _estimate(P, Q, d, shape, n, key, sample_from, proposal, lp, lq, items, run, run_main,
+              runner):  # fmt: skip
+
     everything = np.arange(items)
+    runner.total = n * items
     if proposal is not None:
-        v, se, ess, xi, cnt, share = run(2, everything, n, key, proposal._mc_layout(shape))
+        v, se, ess, xi, cnt, share = run_main(2, everything, n, key, proposal._mc_layout(shape))
         mode_names = np.full(items, "proposal", dtype=object)
     else:
         if sample_from == "auto":
@@ -186,19 +275,23 @@ def monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc):
         else:
             choice = np.full(items, {"mixture": 0, "q": 1, "p": 2}[sample_from])
         v, se, ess, xi, cnt, share = (np.empty(items) for _ in range(6))
-        for c, mode, mass_mode, src, tag in (
-            (0, 5, None, None, 4),  # from (P + Q)/2: covers both supports
-            (1, 0, 3, lq, 2),  # from Q: P's mass where q = 0 needs its own pass
-            (2, 1, 4, lp, 3),  # from P: Q's mass where p = 0
+        extra = {1: not _core.mc_full_support(lq), 2: not _core.mc_full_support(lp)}
+        runner.total = sum(
+            n * int(np.sum(choice == c)) * (2 if extra.get(c) else 1) for c in range(3)
+        )
+        for c, mode, mass_mode, tag in (
+            (0, 5, None, 4),  # from (P + Q)/2: covers both supports
+            (1, 0, 3, 2),  # from Q: P's mass where q = 0 needs its own pass
+            (2, 1, 4, 3),  # from P: Q's mass where p = 0
         ):
             idx = np.flatnonzero(choice == c)
             if idx.size == 0:
                 continue
-            out = run(mode, idx, n, _subkey(key, tag))
+            out = run_main(mode, idx, n, _subkey(key, tag))
             for arr, o in zip((v, se, ess, xi, cnt, share), out):
                 arr[idx] = o
-            if mass_mode is not None and not _core.mc_full_support(src):
-                mv, ms, *_ = run(mass_mode, idx, n, _subkey(key, tag + 10))
+            if mass_mode is not None and extra[c]:
+                mv, ms, *_ = run_main(mass_mode, idx, n, _subkey(key, tag + 10))
                 with np.errstate(invalid="ignore"):
                     v[idx] = np.where(np.isinf(mv), mv, v[idx] + mv)
                     se[idx] = np.where(np.isinf(mv), 0.0, np.hypot(se[idx], ms))

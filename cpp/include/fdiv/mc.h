@@ -146,25 +146,25 @@ struct mvmix {
         return true;
     }
 
-    // z: scratch of length max(k, number of components)
     double logpdf(const double* x, double* z) const {
         const size_t m = comp.size();
         if (m == 1) return logw[0] + comp[0].logpdf(x, z);
-        std::vector<double>& v = scratch_;
-        v.resize(m);
+        double buf[16];
+        double* v = m <= 16 ? buf : (scratch_.resize(m), scratch_.data());
         double top = -inf;
+        size_t it = 0;
         for (size_t i = 0; i < m; ++i) {
             v[i] = logw[i] + comp[i].logpdf(x, z);
-            if (v[i] > top) top = v[i];
+            if (v[i] > top) top = v[i], it = i;
         }
         if (top == -inf || top == inf) return top;
-        // log-sum-exp; skipping the negligible terms also spares libm's slow underflow path
-        // (far-apart components, the GAN ring's in particular)
-        // terms below e^-40 of the largest move the sum by under 2^-57 each: skipped
+        // log-sum-exp; terms below e^-40 of the largest move the sum by under 2^-57 each and
+        // are skipped, which also spares libm's slow underflow path (far-apart components,
+        // the GAN ring's in particular) and, where one term is left, the log
         double s = 0.0;
         for (size_t i = 0; i < m; ++i)
-            if (v[i] - top > -40.0) s += std::exp(v[i] - top);
-        return top + std::log(s);
+            if (i != it && v[i] - top > -40.0) s += std::exp(v[i] - top);
+        return s == 0.0 ? top : top + std::log1p(s);
     }
 
     template <class Rng>
