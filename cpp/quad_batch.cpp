@@ -14,14 +14,24 @@ namespace fdv {
 
 namespace {
 
-// q f(p/q) = p (log p - log q) for kl, q (log q - log p) for reverse_kl: one exp
-double kl_persp(double lp, double lq, double* dlp) {
-    double p = exp_mul(lp, 1.0);
-    *dlp = p * (lp - lq) + p;
-    return p * (lp - lq);
+// q f(p/q) = p (log p - log q) for kl, q (log q - log p) for reverse_kl, with p and p - q from
+// one exp and one expm1 (of the smaller log density, so that nothing overflows needlessly)
+void kl_parts(double lp, double lq, double& p, double& pq) {
+    if (lp <= lq) {
+        const double q = exp_mul(lq, 1.0);
+        pq = q * expm1_neg(lp - lq), p = q + pq;
+    } else {
+        p = exp_mul(lp, 1.0), pq = -(p * expm1_neg(lq - lp));
+    }
 }
-double reverse_kl_persp(double lp, double lq, double* dlp) {
-    double q = exp_mul(lq, 1.0);
+double kl_persp(double lp, double lq, double* dlp, double* p, double* pq) {
+    kl_parts(lp, lq, *p, *pq);
+    *dlp = *p * (lp - lq) + *p;
+    return *p * (lp - lq);
+}
+double reverse_kl_persp(double lp, double lq, double* dlp, double* p, double* pq) {
+    kl_parts(lp, lq, *p, *pq);
+    const double q = *p - *pq;
     *dlp = -q;
     return q * (lq - lp);
 }

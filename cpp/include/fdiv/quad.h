@@ -26,15 +26,19 @@ struct divergence_fn {
     double f0, df_inf;
     bool kinked;  // f not C^1 at u = 1 (total variation): split at the crossings p = q
     // optional q f(p/q) straight from (log p, log q), both finite, where the divergence has a
-    // cheaper exact form than the generic one (kl: p (log p - log q), one exp instead of two);
-    // it also writes d/d(log p) of the value to *dlp
-    double (*persp_log)(double lp, double lq, double* dlp) = nullptr;
+    // cheaper exact form than the generic one (kl: p (log p - log q)); it also writes
+    // d/d(log p) of the value to *dlp, p to *p and p - q to *pq
+    double (*persp_log)(double lp, double lq, double* dlp, double* p, double* pq) = nullptr;
     // f'(1): the integrand is q f(p/q) - f'(1) (p - q), which integrates to the same D_f for
     // probability densities (MATH.md §0 mass terms included) but is >= 0 (f convex) and has
     // no first-order term in log p - log q: no cancellation between signs, and the rounding
     // of the log densities (their normalising constants' in particular) enters squared
     double df1 = 0.0;
 };
+
+// e^r - 1 for r <= 0: expm1 near 0, where it matters; below -1/2, e^r - 1 loses under 2 bits
+// and is several times cheaper than glibc's expm1
+FDIV_INLINE double expm1_neg(double r) { return r < -0.5 ? std::exp(r) - 1.0 : std::expm1(r); }
 
 // e^{l} v without a spurious under/overflow of e^{l} alone
 FDIV_INLINE double exp_times(double l, double v) {
@@ -65,14 +69,21 @@ FDIV_INLINE double perspective_log(const divergence_fn& F, double lp, double lq,
         if (sens) *sens = std::fabs(h) < inf ? std::fabs(h) * (std::fabs(l) + 4.0) : 0.0;
         return h;
     }
+    double p = 0.0, pq = 0.0;  // p and p - q, for the f'(1) term
+    bool have_pq = false;
     if (F.persp_log) {
-        h = F.persp_log(lp, lq, &A);
+        h = F.persp_log(lp, lq, &A, &p, &pq);
+        have_pq = true;
     } else {
         const bool direct = lp <= lq;
         const double r = direct ? lp - lq : lq - lp, c = direct ? F.param : F.dual_param;
         const double scale = direct ? lq : lp;
         double (*fl)(double, double) = direct ? F.f_logu : F.dual_f_logu;
         double v = fl(r, c);
+        // e^{scale}: q on the direct side, p on the dual one; with expm1(r) it also gives
+        // p - q without a second exponential
+        const bool tame = scale > -700.0 && scale < 700.0;
+        const double es = tame ? std::exp(scale) : 0.0;
         if (v == 0.0) {
             h = 0.0;
         } else if (std::fabs(v) == inf) {
@@ -90,7 +101,19 @@ FDIV_INLINE double perspective_log(const divergence_fn& F, double lp, double lq,
                 h = std::exp(scale + lv);
             }
         } else {
-            h = exp_times(scale, v);
+            h = tame ? es * v : exp_times(scale, v);
+        }
+        if (k1 != 0.0 && std::fabs(h) < inf) {
+            const double em = expm1_neg(r);
+            if (tame) {
+                // direct: q = es, p - q = q expm1(r); dual: p = es, p - q = -p expm1(r')
+                pq = direct ? es * em : -(es * em);
+                p = direct ? es + pq : es;
+            } else {
+                pq = direct ? exp_times(lq, em) : -exp_times(lp, em);
+                p = exp_times(lp, 1.0);
+            }
+            have_pq = true;
         }
         if (sens) {
             // dh/dl_p = p f'(p/q) on the direct side; on the dual side dh/dl_q = q f_dual'(q/p)
@@ -100,16 +123,10 @@ FDIV_INLINE double perspective_log(const divergence_fn& F, double lp, double lq,
         }
     }
     double t = h;
-    double pq = 0.0, p = 0.0;  // p - q and p, for the f'(1) term
-    if (k1 != 0.0 && std::fabs(h) < inf) {
-        if (lp <= lq) {
-            pq = exp_times(lq, std::expm1(lp - lq));
-            p = exp_times(lp, 1.0);
-        } else {
-            p = exp_times(lp, 1.0);
-            pq = -exp_times(lp, std::expm1(lq - lp));
-        }
+    if (k1 != 0.0 && have_pq && std::fabs(h) < inf) {
         t = h - k1 * pq;
+    } else {
+        p = pq = 0.0;
     }
     if (sens) {
         // t = q g(p/q) is 1-homogeneous in (p, q): dt/dl_p = A - f'(1) p =: a and
@@ -182,12 +199,14 @@ bool gk(H& h, piece& p) {
     constexpr int N = R::N;  // nodes per half, centre included
     double c = 0.5 * (p.lo + p.hi), half = 0.5 * (p.hi - p.lo);
     double rnd = 0.0;  // K-weighted sum of the rounding sensitivities
+    // a node of a piece a few ulps wide may round onto its end, where a density may vanish
+    // (the end of the support): the integral never sees that point
+    const double tin = p.kind == 0 ? std::nextafter(p.lo, inf) : 0.0;
+    const double tout = p.kind == 0 ? std::nextafter(p.hi, -inf) : 0.0;
     auto eval = [&](double t, double wk) {
         double sens = 0.0, v;
         if (p.kind == 0) {
-            // a node of a piece one ulp wide may round onto its end, where a density may
-            // vanish (the end of the support): the integral never sees that point
-            t = std::min(std::max(t, std::nextafter(p.lo, inf)), std::nextafter(p.hi, -inf));
+            t = std::min(std::max(t, tin), tout);
             v = h(t, &sens);
         } else {
             double s = 1.0 - t;
