@@ -190,7 +190,17 @@ bool quad_batch(const std::string& name, const double* param, std::ptrdiff_t n,
         }
         standardise(pc, qc);
         for (auto* v : {&pc, &qc})
-            for (dist1& d : *v) prepare(d);
+            for (dist1& d : *v) {
+                prepare(d);
+                // a centre or width past the double range even after standardisation (a
+                // Gamma whose mean k s overflows): no quadrature can place its pieces
+                double m, w;
+                center_width(d, m, w);
+                if (!(std::fabs(m) < inf && w > 0.0 && w < inf)) {
+                    value[i] = nan, error[i] = nan, converged[i] = 0;
+                    return;
+                }
+            }
         mixture mp{P.k, pc.data(), P.logw + i * P.k};
         mixture mq{Q.k, qc.data(), Q.logw + i * Q.k};
         quad_result r = quad_divergence(F, mp, mq, rtol, atol, limit);

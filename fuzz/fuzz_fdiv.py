@@ -72,7 +72,7 @@ def check_ufunc(fdp):
 
 
 def check_entry_points(fdp):
-    which = fdp.ConsumeIntInRange(0, 4)
+    which = fdp.ConsumeIntInRange(0, 7)
     n = fdp.ConsumeIntInRange(0, 12)
     a = np.array([fdp.ConsumeFloat() for _ in range(n)])
     b = np.array([fdp.ConsumeFloat() for _ in range(fdp.ConsumeIntInRange(0, 12))])
@@ -96,6 +96,37 @@ def check_entry_points(fdp):
             elif which == 3:
                 r = fdiv.generator_loss(a, d, fdiv.get("kl"))
                 assert not np.isnan(r[~np.isnan(a)]).any(), ("generator_loss", a, name)
+            elif which == 5:  # the command line's spec grammar on arbitrary text
+                from fdiv._spec import SpecError, parse
+
+                try:
+                    parse(fdp.ConsumeUnicodeNoSurrogates(40))
+                except SpecError:
+                    pass
+            elif which == 6:  # closed forms between (possibly absurd) exponential families
+                x = [fdp.ConsumeFloat() for _ in range(4)]
+                P, Q = fdiv.dist.Gamma(x[0], x[1]), fdiv.dist.Beta(x[2], x[3])
+                fam = fdp.ConsumeIntInRange(0, 2)
+                if fam == 1:
+                    P, Q = fdiv.dist.Beta(x[0], x[1]), Q
+                elif fam == 2:
+                    P, Q = fdiv.dist.Poisson(abs(x[0])), fdiv.dist.Poisson(abs(x[2]))
+                else:
+                    Q = fdiv.dist.Gamma(x[2], x[3])
+                with np.errstate(all="ignore"):
+                    r = fdiv.divergence(P, Q, d)
+                assert not np.isnan(r.value), ("expfam", x, name)
+            elif which == 7:  # a small Monte Carlo run between (possibly absurd) MvNormals
+                x = [fdp.ConsumeFloat() for _ in range(6)]
+                P = fdiv.dist.MvNormal([x[0], x[1]], [[abs(x[2]), 0.0], [0.0, 1.0]])
+                Q = fdiv.dist.MvNormal([x[3], 0.0], [[1.0, 0.0], [0.0, abs(x[4])]])
+                import warnings
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # "heavy-tailed"
+                    seed = int(abs(x[5])) % 1000 if np.isfinite(x[5]) else 0
+                    r = fdiv.divergence(P, Q, d, method="mc", n=64, seed=seed)
+                assert not np.isnan(r.value), ("mc", x, name)
             else:  # quadrature between two (possibly absurd) Normals / Laplaces
                 x = [fdp.ConsumeFloat() for _ in range(4)]
                 P = fdiv.dist.Normal(x[0], x[1])

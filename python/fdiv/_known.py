@@ -89,6 +89,16 @@ def _closed_available(P, Q, d) -> bool:
 
 
 def _result(v, shape, method, error=None):
+    if np.isnan(v).any():
+        where = (
+            f" for batch items {np.argwhere(np.isnan(v.reshape(shape)))[:3].tolist()}"
+            if shape
+            else ""
+        )
+        raise ValueError(
+            f"the {method} form broke down (NaN){where}: the parameters are beyond the double "
+            "range (its intermediate terms overflow)"
+        )
     e = np.zeros(shape) if error is None else error.reshape(shape)
     return DivergenceResult(
         _unwrap(v.reshape(shape)), _unwrap(e), method, _unwrap(np.ones(shape, bool))
@@ -264,6 +274,11 @@ def divergence(
         if d.is_custom:
             raise ValueError("custom divergences between Poisson distributions are not supported")
         b = [np.broadcast_to(x, shape).ravel() for x in (P.rate, Q.rate)]
+        if max(np.max(b[0]), np.max(b[1])) > 1e12:
+            raise ValueError(
+                f"no closed form for {d!r} between Poisson distributions, and rates above 1e12 "
+                "are too large for the exact sum over k"
+            )
         v, e = _core.poisson_sum(d.name, np.ascontiguousarray(pr), *b)
         return _result(v, shape, "sum", e)
     if closed and method in ("auto", "closed"):
@@ -295,10 +310,10 @@ def divergence(
     v, e, c = _core.quad_divergence(d.name, pr, pk, pp, pw, qk, qp, qw, rtol, atol, int(limit))
     v, e, c = v.reshape(shape), e.reshape(shape), c.reshape(shape).astype(bool)
     if np.isnan(v).any():
-        idx = np.argwhere(np.isnan(v))[:3].tolist()
+        where = f" for batch items {np.argwhere(np.isnan(v))[:3].tolist()}" if v.ndim else ""
         raise ValueError(
-            f"quadrature broke down (NaN) for batch items {idx}: the parameters are too far apart "
-            "for the double range (scale ratios beyond about 1e300)"
+            f"quadrature broke down (NaN){where}: the parameters are beyond the double range "
+            "(scale ratios past about 1e300, or a mean past DBL_MAX)"
         )
     if not c.all():
         warnings.warn(
