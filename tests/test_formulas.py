@@ -122,7 +122,11 @@ def test_describe(name, kw):
     assert "np." not in text and "**" not in text and "sp." not in text
     defaults = {"alpha": {"alpha": 0.5}, "js_weighted": {"pi": 0.5}}
     d = fdiv.get(name, **(kw or defaults.get(name, {})))
-    assert (d.dual.name if not d.dual.params else repr(d.dual)) in text
+    dual = d.dual
+    label = dual.name + (
+        f"({', '.join(f'{v:g}' for v in dual.params.values())})" if dual.params else ""
+    )
+    assert label in text
     if kw:  # the parameter value is substituted
         assert "a)" not in text.split("\n", 1)[1] and " pi " not in text.split("\n", 1)[1]
 

@@ -323,7 +323,11 @@ def describe(name: str, **param: Any) -> str:
     dom_num = f"(-inf, {hi}{']' if cd.hi_included else ')'}"
     L, R = d.tail_weights
     dual = d.dual
-    dual_text = dual.name if not dual.params else repr(dual)
+    dual_text = (
+        dual.name
+        if not dual.params
+        else (f"{dual.name}({', '.join(f'{v:g}' for v in dual.params.values())})")
+    )
     rows = [
         ("generator f(u), u = p/q:", show("f")),
         ("first derivative f'(u):", show("df")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -174,11 +175,14 @@ def divergence(
         progress=progress,
     )
     if isinstance(d, (list, tuple)):
-        if method == "mc":
-            # one seed for the list: every divergence sees the same stream of samples
-            from ._mc import _key
-
-            kw["seed"] = _key(seed)
+        if method == "mc" and (seed is None or isinstance(seed, np.random.Generator)):
+            # one seed for the list (an int or SeedSequence passes through unchanged, so each
+            # entry equals the single call with that seed)
+            kw["seed"] = (
+                np.random.SeedSequence()
+                if seed is None
+                else np.random.SeedSequence(int(seed.integers(0, 2**63)))
+            )
         return {
             (x if isinstance(x, str) else repr(x)): divergence(
                 P, Q, x, method, rtol, atol, limit, **kw
@@ -369,6 +373,32 @@ def _item(D, shape, i):
     return logpdf, lo, hi, pts
 
 
+def _scaled(scale, fl, r):
+    """e^scale f(e^r) for r <= 0, as the compiled perspective_log does: where f(e^r) overflows
+    although the product is finite (e^scale tiny), continue log f(e^r) linearly in r from the
+    last r (halving towards 0) where it is finite -- exact for the power laws of the tails."""
+    with np.errstate(all="ignore"):
+        v = float(fl(r))
+        if v == 0.0:
+            return 0.0
+        if np.isfinite(v):
+            return (
+                float(np.exp(scale) * v)
+                if scale > -700
+                else math.copysign(math.exp(scale + math.log(abs(v))), v)
+            )
+        ra = r
+        for _ in range(64):
+            if np.isfinite(float(fl(ra))):
+                break
+            ra *= 0.5
+        va, v0 = float(fl(ra)), float(fl(ra + 1.0))
+        if not (va > 0.0 and v0 > 0.0 and np.isfinite(va)):
+            return v
+        lv = math.log(va) + (math.log(va) - math.log(v0)) * (ra - r)
+        return math.exp(min(scale + lv, 709.0)) if scale + lv < 709.78 else math.inf
+
+
 def _python_quad(P, Q, d, shape, n, rtol, atol, limit):
     """Quadrature driven from Python (custom divergences, scipy.stats inputs):
     scipy.integrate.quad per piece of the support, the integrand q f(p/q) formed from the log
@@ -391,8 +421,8 @@ def _python_quad(P, Q, d, shape, n, rtol, atol, limit):
             if lp == -np.inf:
                 return np.inf if d.f0 == np.inf else np.exp(lq) * d.f0
             if lp <= lq:
-                return float(np.exp(lq) * d.f_logu(lp - lq))
-            return float(np.exp(lp) * dual.f_logu(lq - lp))
+                return _scaled(lq, d.f_logu, lp - lq)
+            return _scaled(lp, dual.f_logu, lq - lp)
 
         cuts = sorted({x for x in ppts + qpts if lo <= x <= hi})
         edges = ([lo] if lo == -np.inf else []) + cuts + ([hi] if hi == np.inf else [])
@@ -407,6 +437,8 @@ def _python_quad(P, Q, d, shape, n, rtol, atol, limit):
                 total += out[0]
                 err += out[1]
                 ok &= len(out) == 3  # a fourth element is scipy's warning message
+        if np.isinf(total):
+            err = 0.0  # an exact infinity, as in the compiled path
         vals[i], errs[i], conv[i] = total, err, ok and not np.isnan(total)
     v, e, c = vals.reshape(shape), errs.reshape(shape), conv.reshape(shape)
     if not c.all():

@@ -391,12 +391,13 @@ def _python_mc(P, Q, d, shape, n, key, sample_from, qmc):
         vals[i], ses[i] = mean, math.sqrt(m2 / (cnt - 1) / cnt)
     if np.isnan(vals).any():
         raise ValueError("Monte Carlo broke down (NaN terms)")
-    n_used = (n // QMC_SCRAMBLES) if qmc else n
+    # QMC: 16 scrambles of 2^floor(log2(n/16)) points each -- the samples actually used
+    n_used = QMC_SCRAMBLES * (1 << max(1, int(math.log2(max(2, n // QMC_SCRAMBLES))))) if qmc else n
     return MCResult(
         value=_unwrap(vals.reshape(shape)),
         stderr=_unwrap(ses.reshape(shape)),
-        n=_unwrap(np.full(shape, n_used * (QMC_SCRAMBLES if qmc else 1), np.int64)),
-        ess=_unwrap(np.full(shape, float(n))),
+        n=_unwrap(np.full(shape, n_used, np.int64)),
+        ess=_unwrap(np.full(shape, float(n_used))),
         tail_index=_unwrap(xis.reshape(shape)),
         finite_variance=_unwrap(np.ones(shape, bool)),
         sample_from=_unwrap(np.full(shape, "p" if from_p else "q", dtype=object)),

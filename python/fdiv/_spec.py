@@ -15,8 +15,9 @@ Names (positional arguments in this order; keywords by these names):
     independent(spec, spec, ...)  mixture(w*spec, w*spec, ...)  ring(k=8, radius=2, scale=0.05)
     grid(n=5, spacing=2, scale=0.05)
 
-(``studentt`` = ``t``, ``exp`` = ``exponential``, ``mvstudentt`` = ``mvt``; names are case-
-insensitive.) A mistake raises :class:`SpecError`, whose message points at the bad token.
+(``studentt`` = ``t``, ``exp`` = ``exponential``, ``mvstudentt`` = ``mvt``, ``gaussian`` =
+``normal``; names are case-insensitive.) A mistake raises :class:`SpecError`, whose message
+points at the bad token.
 """
 
 from __future__ import annotations

@@ -158,7 +158,13 @@ def _parse_spec(ctx, param, value):
         ) from None
 
 
-@main.command(epilog="Distribution specs:\n\n" + (_spec.__doc__ or "").split("\n\n", 1)[1])
+def _grammar_epilog() -> str:
+    """The spec grammar for --help, each paragraph kept as written (click's \\b marker)."""
+    body = (_spec.__doc__ or "").split("\n\n", 1)[1]
+    return "Distribution specs:\n\n" + "\n\n".join("\b\n" + p for p in body.split("\n\n"))
+
+
+@main.command(epilog=_grammar_epilog())
 @click.argument("p", callback=_parse_spec, metavar="P")
 @click.argument("q", callback=_parse_spec, metavar="Q")
 @click.option(
