@@ -39,6 +39,7 @@ REPLICATES = 600  # independent streams (batch items): binomial sd of the covera
 DIVS = ["kl", "reverse_kl", "js", fdiv.alpha(0.5), fdiv.alpha(-0.5), fdiv.alpha(1.5)]
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("k", [1, 2, 10])
 @pytest.mark.parametrize("d", DIVS, ids=lambda d: d if isinstance(d, str) else repr(d))
 def test_coverage_of_95_percent_intervals(k, d):
@@ -65,6 +66,7 @@ def test_coverage_of_95_percent_intervals(k, d):
     assert abs(pooled - exact) <= 4 * (np.std(r.value) / math.sqrt(REPLICATES) + ref_se)
 
 
+@pytest.mark.statistical
 def test_coverage_across_200_seeds():
     """The same, literally over 200 seeds (one item each)."""
     m1, S1, m2, S2 = _pair(2)

@@ -140,11 +140,21 @@ class _Interrupted(Exception):
         self.out = out
 
 
+def _aligned(x):
+    """Arrays as C-contiguous and aligned (Dask's out-of-band pickling may hand a worker a
+    buffer at any byte offset; the core reads doubles)."""
+    if isinstance(x, np.ndarray):
+        return np.require(x, requirements=["C", "A"])
+    if isinstance(x, tuple):
+        return tuple(_aligned(v) for v in x)
+    return x
+
+
 def _worker_blocks(args):
     """One chunk of blocks on a Dask worker (a plain function, so that it pickles)."""
     from fdiv import _core as core
 
-    return core.mc_blocks(*args)
+    return core.mc_blocks(*(_aligned(a) for a in args))
 
 
 class _Runner:
