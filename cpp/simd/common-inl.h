@@ -1,0 +1,183 @@
+// Per-target helpers shared by the vector kernels: the contiguous array drivers and vector
+// forms of the special.h helpers.  Re-included once per target (toggle guard).
+//
+// The kernel convention.  A kernel struct K has
+//   static constexpr double (*scalar)(double)   the reference kernel of cpp/include/fdiv,
+//   static V eval(D d, V x, M& rare)             the vector form on the common domain,
+// and eval sets `rare` on every lane it does not handle: NaN, +-inf, 0, subnormals, negative
+// or out-of-domain inputs and the extreme ranges where the scalar kernel switches to a
+// special form.  Those lanes are recomputed by the scalar kernel, so the special-value
+// conventions (docs/kernels.md) are the scalar ones by construction, and Highway 1.0.3's wrong
+// special values (Log(0) = -746.5, Log(NaN) = 710.2, Log1p(-1) = -709.1, Log1p(+inf) = NaN,
+// Exp(NaN) = 0, Expm1(-0) = +0) never reach a result: every call below is masked to inputs
+// inside its documented valid range.  Parametric kernels take the parameter as a double
+// after x and have `static bool bad(double)`.
+#if defined(FDIV_SIMD_COMMON_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef FDIV_SIMD_COMMON_INL_H_
+#undef FDIV_SIMD_COMMON_INL_H_
+#else
+#define FDIV_SIMD_COMMON_INL_H_
+#endif
+
+#include <cfloat>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "fdiv/special.h"
+#include "hwy/contrib/math/math-inl.h"
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace fdv {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using D64 = hn::ScalableTag<double>;
+using V64 = hn::Vec<D64>;
+using M64 = hn::Mask<D64>;
+using D32h = hn::Rebind<float, D64>;  // as many floats as doubles: float32 is promoted
+
+// A buffer that holds one vector of any target (up to 2048-bit vectors).
+constexpr std::size_t kMaxLanes = 32;
+
+HWY_INLINE V64 C(double c) { return hn::Set(D64(), c); }
+
+// lanes outside [lo, hi], NaN included
+HWY_INLINE M64 outside(V64 x, double lo, double hi) {
+    return hn::Not(hn::And(hn::Ge(x, C(lo)), hn::Le(x, C(hi))));
+}
+// lanes that are not finite positive normal numbers
+HWY_INLINE M64 not_normal_pos(V64 x) { return outside(x, DBL_MIN, DBL_MAX); }
+HWY_INLINE M64 is_nan(V64 x) { return hn::Ne(x, x); }
+
+// The value x = hi + lo (TwoSum).
+HWY_INLINE void two_sum(V64 a, V64 b, V64& s, V64& e) {
+    s = hn::Add(a, b);
+    V64 bb = hn::Sub(s, a);
+    e = hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb));
+}
+
+// exp(hi + lo) = exp(hi) (1 + lo) for |hi| <= 700 (special.h exp_dd).
+HWY_INLINE V64 exp_dd(V64 hi, V64 lo) {
+    V64 e = hn::Exp(D64(), hi);
+    return hn::MulAdd(e, lo, e);
+}
+// expm1(hi + lo) = expm1(hi) + exp(hi) lo for |hi| <= 700 (special.h expm1_dd).
+HWY_INLINE V64 expm1_dd(V64 hi, V64 lo) {
+    V64 em = hn::Expm1(D64(), hi);
+    return hn::Add(em, hn::Mul(hn::Add(em, C(1.0)), lo));
+}
+// softplus(x) = max(x, 0) + log1p(e^-|x|) for |x| <= 700 (special.h softplus: x + ... for
+// x > 0, 0 + ... otherwise, the same sums).
+HWY_INLINE V64 softplus(V64 x) {
+    const D64 d;
+    V64 t = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Add(x, t), t);
+}
+// sigma(x) for |x| <= 700 (special.h sigmoid)
+HWY_INLINE V64 sigmoid(V64 x) {
+    const D64 d;
+    V64 e = hn::Exp(d, hn::Neg(hn::Abs(x)));
+    V64 one = C(1.0);
+    return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::Div(one, hn::Add(one, e)),
+                          hn::Div(e, hn::Add(one, e)));
+}
+
+// L(y) = log1p(y) - y (special.h log1pmx) for finite y > -1.  Inside -0.8 < y < 2 the series
+// in z = y/(2 + y); it runs until every lane of the vector has converged (|z| <= 2/3, at
+// most about 45 terms, far fewer near 0).  1/k is a rounded constant where the scalar divides
+// by k: the series is a correction below |z|/3 of the result, so this moves it by < 0.3 ulp.
+HWY_INLINE V64 log1pmx(V64 y) {
+    const D64 d;
+    const M64 band = hn::And(hn::Gt(y, C(-0.8)), hn::Lt(y, C(2.0)));
+    V64 res = hn::Zero(d);
+    if (!hn::AllTrue(d, band)) res = hn::Sub(hn::Log1p(d, y), y);
+    if (hn::AllFalse(d, band)) return res;
+    V64 yb = hn::IfThenElseZero(band, y);
+    V64 two_y = hn::Add(C(2.0), yb);
+    V64 z = hn::Div(yb, two_y);
+    V64 z2 = hn::Mul(z, z);
+    V64 term = hn::Mul(z, z2);
+    V64 sum = hn::Zero(d);
+    for (int k = 3; k < 200; k += 2) {
+        V64 add = hn::Mul(term, C(1.0 / k));
+        sum = hn::Add(sum, add);
+        if (hn::AllTrue(d, hn::Le(hn::Abs(add), hn::Mul(C(1e-17), hn::Abs(sum))))) break;
+        term = hn::Mul(term, z2);
+    }
+    // -y^2/(2 + y) + 2 sum
+    V64 ser = hn::Add(hn::Div(hn::Neg(hn::Mul(yb, yb)), two_y), hn::Add(sum, sum));
+    return hn::IfThenElse(band, ser, res);
+}
+
+// One vector of inputs: evaluate, store, and recompute the rare lanes (at most `count` of
+// them are real) with the scalar kernel.
+template <class K, class In, class Out, class... P>
+HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, P... p) {
+    const D64 d;
+    V64 x;
+    if constexpr (sizeof(In) == 8) {
+        x = hn::LoadU(d, in);
+    } else {
+        x = hn::PromoteTo(d, hn::LoadU(D32h(), in));
+    }
+    M64 rare = hn::Lt(x, x);  // all false
+    V64 y = K::eval(d, x, rare, p...);
+    if constexpr (sizeof(Out) == 8) {
+        hn::StoreU(y, d, out);
+    } else {
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
+        // their DemoteTo clamps +-inf to +-FLT_MAX: round lane by lane
+        HWY_ALIGN double yb[kMaxLanes];
+        hn::Store(y, d, yb);
+        for (std::size_t j = 0; j < hn::Lanes(d); ++j) out[j] = static_cast<float>(yb[j]);
+#else
+        hn::StoreU(hn::DemoteTo(D32h(), y), D32h(), out);
+#endif
+    }
+    if (HWY_LIKELY(hn::AllFalse(d, rare))) return;
+    HWY_ALIGN double xb[kMaxLanes];
+    uint8_t bits[kMaxLanes / 8 + 1] = {};
+    hn::Store(x, d, xb);
+    hn::StoreMaskBits(d, rare, bits);
+    for (std::size_t j = 0; j < count; ++j)
+        if ((bits[j / 8] >> (j % 8)) & 1) out[j] = static_cast<Out>(K::scalar(xb[j], p...));
+}
+
+// The contiguous driver: full vectors, then the tail through a padded buffer with the same
+// vector code (so an element's result does not depend on its position).  `in` may equal
+// `out` (x = f(x, out=x)): each block loads its inputs before it stores, and the rare lanes
+// are recomputed from the loaded copy.
+template <class K, class T, class... P>
+HWY_INLINE void drive_unary(const T* in, T* out, std::ptrdiff_t n_, P... p) {
+    const D64 d;
+    const std::size_t N = hn::Lanes(d);
+    const std::size_t n = static_cast<std::size_t>(n_);
+    std::size_t i = 0;
+    for (; i + N <= n; i += N) unary_block<K>(in + i, out + i, N, p...);
+    if (i < n) {
+        HWY_ALIGN T xb[kMaxLanes];
+        HWY_ALIGN T yb[kMaxLanes];
+        for (std::size_t j = 0; j < N; ++j) xb[j] = i + j < n ? in[i + j] : T(1);
+        unary_block<K>(xb, yb, n - i, p...);
+        std::memcpy(out + i, yb, (n - i) * sizeof(T));
+    }
+}
+
+// Parametric kernels: a parameter outside the family (NaN, excluded values) runs the scalar
+// kernel, which returns its NaN convention.
+template <class K, class T>
+HWY_INLINE void drive_param(const T* in, double a, T* out, std::ptrdiff_t n) {
+    if (K::bad(a)) {
+        for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = static_cast<T>(K::scalar(double(in[i]), a));
+        return;
+    }
+    drive_unary<K>(in, out, n, a);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace fdv
+HWY_AFTER_NAMESPACE();
+
+#endif  // FDIV_SIMD_COMMON_INL_H_
