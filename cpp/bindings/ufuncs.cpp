@@ -17,6 +17,8 @@
 #include <pybind11/pybind11.h>
 
 #include <cfenv>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <type_traits>
 
@@ -55,13 +57,24 @@ struct entry2 {
 
 template <class T>
 auto driver(const fdv::simd::unary& v) {
-    if constexpr (std::is_same_v<T, double>) return v.f64;
-    else return v.f32;
+    if constexpr (std::is_same_v<T, double>)
+        return v.f64;
+    else
+        return v.f32;
 }
 template <class T>
 auto driver(const fdv::simd::param& v) {
-    if constexpr (std::is_same_v<T, double>) return v.f64;
-    else return v.f32;
+    if constexpr (std::is_same_v<T, double>)
+        return v.f64;
+    else
+        return v.f32;
+}
+
+bool same_bits(double a, double b) {
+    std::uint64_t x, y;
+    std::memcpy(&x, &a, sizeof x);
+    std::memcpy(&y, &b, sizeof y);
+    return x == y;
 }
 
 // Strided or overlapping data through the contiguous driver, in chunks of this many elements
@@ -79,14 +92,16 @@ void loop1(char** args, const npy_intp* dims, const npy_intp* steps, void* data)
     if (V != nullptr && contiguous<T, 1>(steps)) {
         const T* in = reinterpret_cast<const T*>(args[0]);
         T* out = reinterpret_cast<T*>(args[1]);
-        fdv::parallel_for(n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) { V(in + lo, out + lo, hi - lo); });
+        fdv::parallel_for(
+            n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) { V(in + lo, out + lo, hi - lo); });
     } else if (V != nullptr) {
         T xb[kBuf], yb[kBuf];
         char* in = args[0];
         char* out = args[1];
         for (npy_intp i = 0; i < n; i += kBuf) {
             const npy_intp m = n - i < kBuf ? n - i : kBuf;
-            for (npy_intp j = 0; j < m; ++j, in += steps[0]) xb[j] = *reinterpret_cast<const T*>(in);
+            for (npy_intp j = 0; j < m; ++j, in += steps[0])
+                xb[j] = *reinterpret_cast<const T*>(in);
             V(xb, yb, m);
             for (npy_intp j = 0; j < m; ++j, out += steps[1]) *reinterpret_cast<T*>(out) = yb[j];
         }
@@ -115,26 +130,40 @@ void loop2(char** args, const npy_intp* dims, const npy_intp* steps, void* data)
     const npy_intp n = dims[0];
     if constexpr (std::is_same_v<B, double>) {
         const auto V = driver<T>(E->vec);
-        if (V != nullptr && steps[1] == 0) {
-            // one parameter value for the whole call
-            const double c = *reinterpret_cast<const double*>(args[1]);
-            if (steps[0] == npy_intp(sizeof(T)) && steps[2] == npy_intp(sizeof(T))) {
-                const T* in = reinterpret_cast<const T*>(args[0]);
-                T* out = reinterpret_cast<T*>(args[2]);
-                fdv::parallel_for(
-                    n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) { V(in + lo, c, out + lo, hi - lo); });
-            } else {
-                T xb[kBuf], yb[kBuf];
-                char* in = args[0];
-                char* out = args[2];
-                for (npy_intp i = 0; i < n; i += kBuf) {
-                    const npy_intp m = n - i < kBuf ? n - i : kBuf;
-                    for (npy_intp j = 0; j < m; ++j, in += steps[0])
-                        xb[j] = *reinterpret_cast<const T*>(in);
-                    V(xb, c, yb, m);
-                    for (npy_intp j = 0; j < m; ++j, out += steps[2])
-                        *reinterpret_cast<T*>(out) = yb[j];
+        if (V != nullptr) {
+            // Runs of one parameter value (the whole call when it is a scalar) go through the
+            // vector driver, so a result depends on (x, param) only, not on how the
+            // parameter was broadcast.
+            const npy_intp sx = steps[0], sc = steps[1], so = steps[2];
+            const bool contig = sx == npy_intp(sizeof(T)) && so == npy_intp(sizeof(T));
+            for (npy_intp i = 0; i < n;) {
+                const double c = *reinterpret_cast<const double*>(args[1] + i * sc);
+                npy_intp j = i + 1;
+                if (sc == 0) {
+                    j = n;
+                } else {
+                    while (j < n &&
+                           same_bits(c, *reinterpret_cast<const double*>(args[1] + j * sc)))
+                        ++j;
                 }
+                if (contig) {
+                    const T* in = reinterpret_cast<const T*>(args[0]) + i;
+                    T* out = reinterpret_cast<T*>(args[2]) + i;
+                    fdv::parallel_for(j - i, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
+                        V(in + lo, c, out + lo, hi - lo);
+                    });
+                } else {
+                    T xb[kBuf], yb[kBuf];
+                    for (npy_intp k = i; k < j; k += kBuf) {
+                        const npy_intp m = j - k < kBuf ? j - k : kBuf;
+                        for (npy_intp q = 0; q < m; ++q)
+                            xb[q] = *reinterpret_cast<const T*>(args[0] + (k + q) * sx);
+                        V(xb, c, yb, m);
+                        for (npy_intp q = 0; q < m; ++q)
+                            *reinterpret_cast<T*>(args[2] + (k + q) * so) = yb[q];
+                    }
+                }
+                i = j;
             }
             std::feclearexcept(FE_ALL_EXCEPT);
             return;

@@ -111,6 +111,25 @@ HWY_INLINE V64 log1pmx(V64 y) {
     return hn::IfThenElse(band, ser, res);
 }
 
+// Kernels whose scalar form is plain IEEE arithmetic on every input (NaN included) need no
+// rare lanes.
+#define FDIV_SIMD_PURE(name, fn, expr)                     \
+    struct name {                                          \
+        static constexpr double (*scalar)(double) = &fn;   \
+        static V64 eval(D64, V64 x, M64&) { return expr; } \
+    };
+
+// A kernel on [lo, hi] (NaN and everything outside to the scalar kernel).
+#define FDIV_SIMD_RANGE(name, fn, lo, hi, expr)          \
+    struct name {                                        \
+        static constexpr double (*scalar)(double) = &fn; \
+        static V64 eval(D64 d, V64 x, M64& rare) {       \
+            (void)d;                                     \
+            rare = outside(x, lo, hi);                   \
+            return expr;                                 \
+        }                                                \
+    };
+
 // One vector of inputs: evaluate, store, and recompute the rare lanes (at most `count` of
 // them are real) with the scalar kernel.
 template <class K, class In, class Out, class... P>

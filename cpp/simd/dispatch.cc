@@ -14,26 +14,30 @@
 // clang-format off
 #include "hwy/highway.h"
 #include "simd/common-inl.h"
+#include "simd/alpha-inl.h"
+#include "simd/chi2-inl.h"
+#include "simd/js-inl.h"
 #include "simd/kl-inl.h"
+#include "simd/tv-inl.h"
 // clang-format on
 
 HWY_BEFORE_NAMESPACE();
 namespace fdv {
 namespace HWY_NAMESPACE {
 
-#define FDIV_SIMD_DEFINE(id, m)                                               \
-    void id##_##m##_f64(const double* in, double* out, std::ptrdiff_t n) {    \
-        drive_unary<k::id##_##m>(in, out, n);                                 \
-    }                                                                         \
-    void id##_##m##_f32(const float* in, float* out, std::ptrdiff_t n) {      \
-        drive_unary<k::id##_##m>(in, out, n);                                 \
+#define FDIV_SIMD_DEFINE(id, m)                                            \
+    void id##_##m##_f64(const double* in, double* out, std::ptrdiff_t n) { \
+        drive_unary<k::id##_##m>(in, out, n);                              \
+    }                                                                      \
+    void id##_##m##_f32(const float* in, float* out, std::ptrdiff_t n) {   \
+        drive_unary<k::id##_##m>(in, out, n);                              \
     }
-#define FDIV_SIMD_DEFINE_P(id, m)                                                      \
-    void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) {   \
-        drive_param<k::id##_##m>(in, a, out, n);                                       \
-    }                                                                                  \
-    void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {     \
-        drive_param<k::id##_##m>(in, a, out, n);                                       \
+#define FDIV_SIMD_DEFINE_P(id, m)                                                    \
+    void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) { \
+        drive_param<k::id##_##m>(in, a, out, n);                                     \
+    }                                                                                \
+    void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {   \
+        drive_param<k::id##_##m>(in, a, out, n);                                     \
     }
 FDIV_SIMD_UNARY(FDIV_SIMD_DEFINE)
 FDIV_SIMD_PARAM(FDIV_SIMD_DEFINE_P)
@@ -61,19 +65,19 @@ HWY_EXPORT(this_target);
 namespace simd {
 namespace {
 
-#define FDIV_SIMD_ENTRY(id, m)                                                   \
-    void id##_##m##_f64(const double* in, double* out, std::ptrdiff_t n) {       \
-        HWY_DYNAMIC_DISPATCH(id##_##m##_f64)(in, out, n);                        \
-    }                                                                            \
-    void id##_##m##_f32(const float* in, float* out, std::ptrdiff_t n) {         \
-        HWY_DYNAMIC_DISPATCH(id##_##m##_f32)(in, out, n);                        \
+#define FDIV_SIMD_ENTRY(id, m)                                             \
+    void id##_##m##_f64(const double* in, double* out, std::ptrdiff_t n) { \
+        HWY_DYNAMIC_DISPATCH(id##_##m##_f64)(in, out, n);                  \
+    }                                                                      \
+    void id##_##m##_f32(const float* in, float* out, std::ptrdiff_t n) {   \
+        HWY_DYNAMIC_DISPATCH(id##_##m##_f32)(in, out, n);                  \
     }
-#define FDIV_SIMD_ENTRY_P(id, m)                                                            \
-    void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) {        \
-        HWY_DYNAMIC_DISPATCH(id##_##m##_f64)(in, a, out, n);                                \
-    }                                                                                       \
-    void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {          \
-        HWY_DYNAMIC_DISPATCH(id##_##m##_f32)(in, a, out, n);                                \
+#define FDIV_SIMD_ENTRY_P(id, m)                                                     \
+    void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) { \
+        HWY_DYNAMIC_DISPATCH(id##_##m##_f64)(in, a, out, n);                         \
+    }                                                                                \
+    void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {   \
+        HWY_DYNAMIC_DISPATCH(id##_##m##_f32)(in, a, out, n);                         \
     }
 FDIV_SIMD_UNARY(FDIV_SIMD_ENTRY)
 FDIV_SIMD_PARAM(FDIV_SIMD_ENTRY_P)

@@ -14,14 +14,6 @@ HWY_BEFORE_NAMESPACE();
 namespace fdv {
 namespace HWY_NAMESPACE {
 
-// Kernels whose scalar form is plain IEEE arithmetic on every input (NaN included) need no
-// rare lanes.
-#define FDIV_SIMD_PURE(name, fn, expr)                                  \
-    struct name {                                                       \
-        static constexpr double (*scalar)(double) = &fn;                \
-        static V64 eval(D64, V64 x, M64&) { return expr; }              \
-    };
-
 namespace k {
 
 struct kl_f {
@@ -134,6 +126,30 @@ struct reverse_kl_log_inv_df {
     }
 };
 FDIV_SIMD_PURE(reverse_kl_objective_logu, reverse_kl::objective_logu, hn::Sub(C(1.0), x))
+
+// jeffreys (conj, inv_df and the critic forms use the Lambert-W solvers: scalar)
+struct jeffreys_f {
+    static constexpr double (*scalar)(double) = &jeffreys::f;
+    static V64 eval(D64 d, V64 u, M64& rare) {
+        rare = not_normal_pos(u);
+        return hn::Mul(hn::Sub(u, C(1.0)), hn::Log(d, u));
+    }
+};
+struct jeffreys_df {
+    static constexpr double (*scalar)(double) = &jeffreys::df;
+    static V64 eval(D64 d, V64 u, M64& rare) {
+        rare = not_normal_pos(u);
+        return hn::Add(hn::Log(d, u), hn::Div(hn::Sub(u, C(1.0)), u));
+    }
+};
+FDIV_SIMD_RANGE(jeffreys_f_logu, jeffreys::f_logu, -700.0, 700.0, hn::Mul(x, hn::Expm1(d, x)))
+FDIV_SIMD_RANGE(jeffreys_df_logu, jeffreys::df_logu, -700.0, 700.0,
+                hn::Sub(x, hn::Expm1(d, hn::Neg(x))))
+FDIV_SIMD_RANGE(jeffreys_ratio_activation, jeffreys::ratio_activation, -700.0, 700.0,
+                hn::Sub(x, hn::Expm1(d, hn::Neg(x))))
+FDIV_SIMD_PURE(jeffreys_activation, jeffreys::activation, x)
+FDIV_SIMD_RANGE(jeffreys_objective_logu, jeffreys::objective_logu, -700.0, 700.0,
+                hn::Sub(hn::Neg(x), hn::Expm1(d, x)))
 
 }  // namespace k
 }  // namespace HWY_NAMESPACE

@@ -1,0 +1,262 @@
+// Vector kernels of js.h (js, gan, js_weighted) and softened.h (generator objectives),
+// conventions of common-inl.h.
+#if defined(FDIV_SIMD_JS_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef FDIV_SIMD_JS_INL_H_
+#undef FDIV_SIMD_JS_INL_H_
+#else
+#define FDIV_SIMD_JS_INL_H_
+#endif
+
+#include "fdiv/js.h"
+#include "fdiv/softened.h"
+#include "simd/common-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace fdv {
+namespace HWY_NAMESPACE {
+namespace k {
+
+// The two branches of a kernel: `lo_form` where `sel` holds, `hi_form` elsewhere, each
+// evaluated only when some lane needs it.
+template <class A, class B>
+HWY_INLINE V64 select_forms(M64 sel, A lo_form, B hi_form) {
+    const D64 d;
+    if (hn::AllTrue(d, sel)) return lo_form();
+    if (hn::AllFalse(d, sel)) return hi_form();
+    return hn::IfThenElse(sel, lo_form(), hi_form());
+}
+
+// f(u) = -1/2 [u L((1-u)/(2u)) + L((u-1)/2)] for u >= 1e-300
+struct js_f {
+    static constexpr double (*scalar)(double) = &js::f;
+    static V64 eval(D64, V64 u, M64& rare) {
+        rare = outside(u, 1e-300, DBL_MAX);
+        V64 a = hn::Mul(u, log1pmx(hn::Mul(C(0.5), hn::Div(hn::Sub(C(1.0), u), u))));
+        return hn::Mul(C(-0.5), hn::Add(a, log1pmx(hn::Mul(C(0.5), hn::Sub(u, C(1.0))))));
+    }
+};
+struct js_df {
+    static constexpr double (*scalar)(double) = &js::df;
+    static V64 eval(D64 d, V64 u, M64& rare) {
+        rare = not_normal_pos(u);
+        return select_forms(
+            hn::Lt(u, C(1.0 / 3.0)),
+            [&] {
+                return hn::Mul(C(0.5), hn::Sub(hn::Log(d, hn::Mul(C(2.0), u)), hn::Log1p(d, u)));
+            },
+            [&] {
+                return hn::Mul(C(-0.5),
+                               hn::Log1p(d, hn::Mul(C(0.5), hn::Div(hn::Sub(C(1.0), u), u))));
+            });
+    }
+};
+struct js_f_logu {
+    static constexpr double (*scalar)(double) = &js::f_logu;
+    static V64 eval(D64 d, V64 r, M64& rare) {
+        rare = outside(r, -700.0, 700.0);
+        V64 er = hn::Exp(d, r);
+        V64 a = select_forms(
+            hn::Lt(r, C(-30.0)),
+            [&] {
+                V64 t = hn::Sub(hn::Sub(hn::Log1p(d, er), r), C(LN2_HI));
+                return hn::Add(hn::Mul(er, t), hn::Mul(C(0.5), hn::Expm1(d, r)));
+            },
+            [&] { return hn::Mul(er, log1pmx(hn::Mul(C(0.5), hn::Expm1(d, hn::Neg(r))))); });
+        V64 b = log1pmx(hn::Mul(C(0.5), hn::Expm1(d, r)));
+        return hn::Mul(C(-0.5), hn::Add(a, b));
+    }
+};
+struct js_df_logu {
+    static constexpr double (*scalar)(double) = &js::df_logu;
+    static V64 eval(D64 d, V64 r, M64& rare) {
+        rare = outside(r, -700.0, 700.0);
+        return select_forms(
+            hn::Lt(r, C(-30.0)),
+            [&] {
+                V64 s = hn::Add(hn::Add(r, C(LN2_HI)), C(LN2_LO));
+                return hn::Mul(C(0.5), hn::Sub(s, hn::Log1p(d, hn::Exp(d, r))));
+            },
+            [&] {
+                return hn::Mul(C(-0.5), hn::Log1p(d, hn::Mul(C(0.5), hn::Expm1(d, hn::Neg(r)))));
+            });
+    }
+};
+struct js_activation : js_df_logu {
+    static constexpr double (*scalar)(double) = &js::activation;
+};
+struct js_ratio_activation : js_df_logu {
+    static constexpr double (*scalar)(double) = &js::ratio_activation;
+};
+FDIV_SIMD_PURE(js_log_ratio, js::log_ratio, x)
+// a = log 2 - 2t from LN2_HI + LN2_LO; t > 1/2 log 2 (a <= 0) and t < -350 go scalar.
+HWY_INLINE V64 js_a(V64 t) { return hn::Add(hn::Sub(C(LN2_HI), hn::Mul(C(2.0), t)), C(LN2_LO)); }
+HWY_INLINE M64 js_rare(V64 t, V64 a) {
+    return hn::Or(hn::Not(hn::Gt(a, hn::Zero(D64()))), outside(t, -350.0, 1.0));
+}
+struct js_conj {
+    static constexpr double (*scalar)(double) = &js::conj;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        V64 a = js_a(t);
+        rare = js_rare(t, a);
+        return select_forms(
+            hn::Lt(a, C(0.2)),
+            [&] {
+                V64 l1 = hn::Log(d, hn::Neg(hn::Expm1(d, hn::Neg(a))));  // log1mexp(a), a < log 2
+                return hn::Mul(C(-0.5), hn::Add(hn::Add(C(LN2_HI), l1), C(LN2_LO)));
+            },
+            [&] {
+                return hn::Mul(C(-0.5), hn::Log1p(d, hn::Neg(hn::Expm1(d, hn::Mul(C(2.0), t)))));
+            });
+    }
+};
+struct js_inv_df {
+    static constexpr double (*scalar)(double) = &js::inv_df;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        V64 a = js_a(t);
+        rare = js_rare(t, a);
+        return select_forms(
+            hn::Lt(t, hn::Zero(d)),
+            [&] {
+                V64 e = hn::Exp(d, hn::Mul(C(2.0), t));
+                return hn::Div(e, hn::Sub(C(2.0), e));
+            },
+            [&] { return hn::Div(C(1.0), hn::Expm1(d, a)); });
+    }
+};
+struct js_log_inv_df {
+    static constexpr double (*scalar)(double) = &js::log_inv_df;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        V64 a = js_a(t);
+        rare = js_rare(t, a);
+        return select_forms(
+            hn::Lt(a, C(0.5)), [&] { return hn::Neg(hn::Log(d, hn::Expm1(d, a))); },
+            [&] {
+                V64 t2 = hn::Mul(C(2.0), t);
+                return hn::Sub(t2, hn::Log1p(d, hn::Neg(hn::Expm1(d, t2))));
+            });
+    }
+};
+// -1/2 log((1 + u)/2)
+HWY_INLINE V64 js_half_log_mean(D64 d, V64 l) {
+    return select_forms(
+        hn::Gt(l, C(30.0)),
+        [&] {
+            V64 s = hn::Sub(hn::Sub(l, C(LN2_HI)), C(LN2_LO));
+            return hn::Add(s, hn::Log1p(d, hn::Exp(d, hn::Neg(l))));
+        },
+        [&] { return hn::Log1p(d, hn::Mul(C(0.5), hn::Expm1(d, l))); });
+}
+struct js_objective_logu {
+    static constexpr double (*scalar)(double) = &js::objective_logu;
+    static V64 eval(D64 d, V64 l, M64& rare) {
+        rare = outside(l, -700.0, 700.0);
+        return hn::Mul(C(-0.5), js_half_log_mean(d, l));
+    }
+};
+
+// gan
+struct gan_f {
+    static constexpr double (*scalar)(double) = &gan::f;
+    static V64 eval(D64 d, V64 u, M64& rare) {
+        rare = not_normal_pos(u);
+        V64 a = select_forms(
+            hn::Lt(u, C(1.0)), [&] { return hn::Mul(u, hn::Sub(hn::Log1p(d, u), hn::Log(d, u))); },
+            [&] { return hn::Mul(u, hn::Log1p(d, hn::Div(C(1.0), u))); });
+        return hn::Sub(hn::Neg(a), hn::Log1p(d, u));
+    }
+};
+struct gan_df {
+    static constexpr double (*scalar)(double) = &gan::df;
+    static V64 eval(D64 d, V64 u, M64& rare) {
+        rare = not_normal_pos(u);
+        return select_forms(
+            hn::Lt(u, C(1.0)), [&] { return hn::Sub(hn::Log(d, u), hn::Log1p(d, u)); },
+            [&] { return hn::Neg(hn::Log1p(d, hn::Div(C(1.0), u))); });
+    }
+};
+struct gan_f_logu {
+    static constexpr double (*scalar)(double) = &gan::f_logu;
+    static V64 eval(D64 d, V64 r, M64& rare) {
+        rare = outside(r, -700.0, 700.0);
+        V64 a = select_forms(
+            hn::Gt(r, hn::Zero(d)),
+            [&] {
+                V64 x = hn::Exp(d, hn::Neg(r));  // > 0 for r <= 700
+                return hn::Div(hn::Log1p(d, x), x);
+            },
+            [&] { return hn::Mul(hn::Exp(d, r), softplus(hn::Neg(r))); });
+        return hn::Sub(hn::Neg(a), softplus(r));
+    }
+};
+// -softplus(-v) <= -e^-700 < 0 on |v| <= 700: the activations need no step inside.
+struct gan_df_logu {
+    static constexpr double (*scalar)(double) = &gan::df_logu;
+    static V64 eval(D64, V64 r, M64& rare) {
+        rare = outside(r, -700.0, 700.0);
+        return hn::Neg(softplus(hn::Neg(r)));
+    }
+};
+struct gan_activation : gan_df_logu {
+    static constexpr double (*scalar)(double) = &gan::activation;
+};
+struct gan_ratio_activation : gan_df_logu {
+    static constexpr double (*scalar)(double) = &gan::ratio_activation;
+};
+FDIV_SIMD_PURE(gan_log_ratio, gan::log_ratio, x)
+struct gan_conj {
+    static constexpr double (*scalar)(double) = &gan::conj;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -700.0, -DBL_MIN);
+        V64 a = hn::Neg(t);
+        // -log1mexp(a)
+        return select_forms(
+            hn::Le(a, C(LN2_HI)), [&] { return hn::Neg(hn::Log(d, hn::Neg(hn::Expm1(d, t)))); },
+            [&] { return hn::Neg(hn::Log1p(d, hn::Neg(hn::Exp(d, t)))); });
+    }
+};
+struct gan_inv_df {
+    static constexpr double (*scalar)(double) = &gan::inv_df;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -700.0, -DBL_MIN);
+        return hn::Div(hn::Exp(d, t), hn::Neg(hn::Expm1(d, t)));
+    }
+};
+struct gan_log_inv_df {
+    static constexpr double (*scalar)(double) = &gan::log_inv_df;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -700.0, -DBL_MIN);
+        return hn::Sub(t, hn::Log(d, hn::Neg(hn::Expm1(d, t))));
+    }
+};
+FDIV_SIMD_RANGE(gan_objective_logu, gan::objective_logu, -700.0, 700.0, hn::Neg(softplus(x)))
+
+// softened generator objectives
+FDIV_SIMD_RANGE(softened_reverse_kl_objective_logu, softened_reverse_kl::objective_logu, -700.0,
+                700.0, hn::Sub(hn::Add(softplus(hn::Neg(x)), C(1.0 - LN2_HI)), C(LN2_LO)))
+FDIV_SIMD_RANGE(softened_kl_objective_logu, softened_kl::objective_logu, -700.0, 700.0,
+                hn::Sub(js_half_log_mean(d, x), hn::Exp(d, x)))
+
+// js_weighted(pi)
+struct js_weighted_objective_logu {
+    static constexpr double (*scalar)(double, double) = &js_weighted::objective_logu;
+    static bool bad(double pi) { return js_weighted::bad(pi); }
+    static V64 eval(D64 d, V64 l, M64& rare, double pi) {
+        rare = outside(l, -700.0, 700.0);
+        const double q = 1.0 - pi;
+        V64 logm = select_forms(
+            hn::Gt(l, C(30.0)),
+            [&] {
+                V64 x = hn::Div(hn::Mul(C(q), hn::Exp(d, hn::Neg(l))), C(pi));
+                return hn::Add(hn::Add(l, C(std::log(pi))), hn::Log1p(d, x));
+            },
+            [&] { return hn::Log1p(d, hn::Mul(C(pi), hn::Expm1(d, l))); });
+        return hn::Mul(C(-q), logm);
+    }
+};
+
+}  // namespace k
+}  // namespace HWY_NAMESPACE
+}  // namespace fdv
+HWY_AFTER_NAMESPACE();
+
+#endif  // FDIV_SIMD_JS_INL_H_
