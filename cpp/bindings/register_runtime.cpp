@@ -24,4 +24,6 @@ void register_runtime(py::module_& m) {
     m.attr("highway_version") = fdv::simd::library_version();
     m.def("_simd_force_target", &fdv::simd::force_target, py::arg("name"),
           "tests only: dispatch to one compiled target ('' restores the default)");
+    m.def("_simd_set_enabled", &fdv::simd::set_enabled, py::arg("on"),
+          "tests only: False routes every ufunc through its scalar loop");
 }

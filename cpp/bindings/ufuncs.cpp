@@ -58,16 +58,16 @@ struct entry2 {
 template <class T>
 auto driver(const fdv::simd::unary& v) {
     if constexpr (std::is_same_v<T, double>)
-        return v.f64;
+        return fdv::simd::enabled() ? v.f64 : nullptr;
     else
-        return v.f32;
+        return fdv::simd::enabled() ? v.f32 : nullptr;
 }
 template <class T>
 auto driver(const fdv::simd::param& v) {
     if constexpr (std::is_same_v<T, double>)
-        return v.f64;
+        return fdv::simd::enabled() ? v.f64 : nullptr;
     else
-        return v.f32;
+        return fdv::simd::enabled() ? v.f32 : nullptr;
 }
 
 bool same_bits(double a, double b) {

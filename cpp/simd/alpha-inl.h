@@ -23,7 +23,7 @@ struct alpha_objective_logu {
     static V64 eval(D64, V64 l, M64& rare, double a) {
         const V64 A = C(a);
         V64 ph = hn::Mul(A, l);
-        V64 pl = hn::MulSub(A, l, ph);
+        V64 pl = fma(A, l, hn::Neg(ph));
         rare = outside(ph, -700.0, 700.0);
         return hn::Div(hn::Neg(expm1_dd(ph, pl)), A);
     }

@@ -6,6 +6,20 @@
 
 #include "simd/list.h"
 
+// dispatch.cc is re-included once per target: file-scope definitions need their own guard
+#ifndef FDIV_SIMD_DISPATCH_ONCE_
+#define FDIV_SIMD_DISPATCH_ONCE_
+#include <atomic>
+
+namespace fdv::simd {
+namespace {
+std::atomic<bool> g_enabled{true};
+}
+void set_enabled(bool on) { g_enabled.store(on, std::memory_order_relaxed); }
+bool enabled() { return g_enabled.load(std::memory_order_relaxed); }
+}  // namespace fdv::simd
+#endif
+
 #if defined(FDIV_HAVE_HWY)
 
 #undef HWY_TARGET_INCLUDE

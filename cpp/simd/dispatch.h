@@ -40,6 +40,10 @@ std::string target_name();
 std::vector<std::string> compiled_targets();
 // Highway's version, or "" without Highway.
 std::string library_version();
+// Tests: route every ufunc through its scalar loop (false) or back through the vector
+// drivers (true, the default).
+void set_enabled(bool on);
+bool enabled();
 // Tests: restrict run-time dispatch to one compiled target ("" restores the default).
 // Returns false when that target is not compiled in or not supported by this CPU.
 bool force_target(const std::string& name);

@@ -59,10 +59,10 @@ struct js_f_logu {
             hn::Lt(r, C(-30.0)),
             [&] {
                 V64 t = hn::Sub(hn::Sub(hn::Log1p(d, er), r), C(LN2_HI));
-                return hn::Add(hn::Mul(er, t), hn::Mul(C(0.5), hn::Expm1(d, r)));
+                return hn::Add(hn::Mul(er, t), hn::Mul(C(0.5), expm1(r)));
             },
-            [&] { return hn::Mul(er, log1pmx(hn::Mul(C(0.5), hn::Expm1(d, hn::Neg(r))))); });
-        V64 b = log1pmx(hn::Mul(C(0.5), hn::Expm1(d, r)));
+            [&] { return hn::Mul(er, log1pmx(hn::Mul(C(0.5), expm1(hn::Neg(r))))); });
+        V64 b = log1pmx(hn::Mul(C(0.5), expm1(r)));
         return hn::Mul(C(-0.5), hn::Add(a, b));
     }
 };
@@ -76,9 +76,7 @@ struct js_df_logu {
                 V64 s = hn::Add(hn::Add(r, C(LN2_HI)), C(LN2_LO));
                 return hn::Mul(C(0.5), hn::Sub(s, hn::Log1p(d, hn::Exp(d, r))));
             },
-            [&] {
-                return hn::Mul(C(-0.5), hn::Log1p(d, hn::Mul(C(0.5), hn::Expm1(d, hn::Neg(r)))));
-            });
+            [&] { return hn::Mul(C(-0.5), hn::Log1p(d, hn::Mul(C(0.5), expm1(hn::Neg(r))))); });
     }
 };
 struct js_activation : js_df_logu {
@@ -101,12 +99,10 @@ struct js_conj {
         return select_forms(
             hn::Lt(a, C(0.2)),
             [&] {
-                V64 l1 = hn::Log(d, hn::Neg(hn::Expm1(d, hn::Neg(a))));  // log1mexp(a), a < log 2
+                V64 l1 = hn::Log(d, hn::Neg(expm1(hn::Neg(a))));  // log1mexp(a), a < log 2
                 return hn::Mul(C(-0.5), hn::Add(hn::Add(C(LN2_HI), l1), C(LN2_LO)));
             },
-            [&] {
-                return hn::Mul(C(-0.5), hn::Log1p(d, hn::Neg(hn::Expm1(d, hn::Mul(C(2.0), t)))));
-            });
+            [&] { return hn::Mul(C(-0.5), hn::Log1p(d, hn::Neg(expm1(hn::Mul(C(2.0), t))))); });
     }
 };
 struct js_inv_df {
@@ -120,7 +116,7 @@ struct js_inv_df {
                 V64 e = hn::Exp(d, hn::Mul(C(2.0), t));
                 return hn::Div(e, hn::Sub(C(2.0), e));
             },
-            [&] { return hn::Div(C(1.0), hn::Expm1(d, a)); });
+            [&] { return hn::Div(C(1.0), expm1(a)); });
     }
 };
 struct js_log_inv_df {
@@ -129,10 +125,10 @@ struct js_log_inv_df {
         V64 a = js_a(t);
         rare = js_rare(t, a);
         return select_forms(
-            hn::Lt(a, C(0.5)), [&] { return hn::Neg(hn::Log(d, hn::Expm1(d, a))); },
+            hn::Lt(a, C(0.5)), [&] { return hn::Neg(hn::Log(d, expm1(a))); },
             [&] {
                 V64 t2 = hn::Mul(C(2.0), t);
-                return hn::Sub(t2, hn::Log1p(d, hn::Neg(hn::Expm1(d, t2))));
+                return hn::Sub(t2, hn::Log1p(d, hn::Neg(expm1(t2))));
             });
     }
 };
@@ -144,7 +140,7 @@ HWY_INLINE V64 js_half_log_mean(D64 d, V64 l) {
             V64 s = hn::Sub(hn::Sub(l, C(LN2_HI)), C(LN2_LO));
             return hn::Add(s, hn::Log1p(d, hn::Exp(d, hn::Neg(l))));
         },
-        [&] { return hn::Log1p(d, hn::Mul(C(0.5), hn::Expm1(d, l))); });
+        [&] { return hn::Log1p(d, hn::Mul(C(0.5), expm1(l))); });
 }
 struct js_objective_logu {
     static constexpr double (*scalar)(double) = &js::objective_logu;
@@ -210,7 +206,7 @@ struct gan_conj {
         V64 a = hn::Neg(t);
         // -log1mexp(a)
         return select_forms(
-            hn::Le(a, C(LN2_HI)), [&] { return hn::Neg(hn::Log(d, hn::Neg(hn::Expm1(d, t)))); },
+            hn::Le(a, C(LN2_HI)), [&] { return hn::Neg(hn::Log(d, hn::Neg(expm1(t)))); },
             [&] { return hn::Neg(hn::Log1p(d, hn::Neg(hn::Exp(d, t)))); });
     }
 };
@@ -218,14 +214,14 @@ struct gan_inv_df {
     static constexpr double (*scalar)(double) = &gan::inv_df;
     static V64 eval(D64 d, V64 t, M64& rare) {
         rare = outside(t, -700.0, -DBL_MIN);
-        return hn::Div(hn::Exp(d, t), hn::Neg(hn::Expm1(d, t)));
+        return hn::Div(hn::Exp(d, t), hn::Neg(expm1(t)));
     }
 };
 struct gan_log_inv_df {
     static constexpr double (*scalar)(double) = &gan::log_inv_df;
     static V64 eval(D64 d, V64 t, M64& rare) {
         rare = outside(t, -700.0, -DBL_MIN);
-        return hn::Sub(t, hn::Log(d, hn::Neg(hn::Expm1(d, t))));
+        return hn::Sub(t, hn::Log(d, hn::Neg(expm1(t))));
     }
 };
 FDIV_SIMD_RANGE(gan_objective_logu, gan::objective_logu, -700.0, 700.0, hn::Neg(softplus(x)))
@@ -249,7 +245,7 @@ struct js_weighted_objective_logu {
                 V64 x = hn::Div(hn::Mul(C(q), hn::Exp(d, hn::Neg(l))), C(pi));
                 return hn::Add(hn::Add(l, C(std::log(pi))), hn::Log1p(d, x));
             },
-            [&] { return hn::Log1p(d, hn::Mul(C(pi), hn::Expm1(d, l))); });
+            [&] { return hn::Log1p(d, hn::Mul(C(pi), expm1(l))); });
         return hn::Mul(C(-q), logm);
     }
 };

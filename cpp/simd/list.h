@@ -1,6 +1,8 @@
 // The vectorised ufuncs: X(id, method) with one input, P(id, method) with a family
 // parameter (vectorised when one parameter value serves the whole call).  Everything not
-// listed keeps its scalar loop.
+// listed keeps its scalar loop.  The squares expm1(r)^2 (pearson, neyman, squared_hellinger
+// f_logu) stay scalar: Highway's exponential polynomial (~1 ulp) doubled by the square reached
+// the 4 ulp contract in sampling, against <= 2 ulp for glibc's expm1.
 #pragma once
 
 #define FDIV_SIMD_KL(X)             \

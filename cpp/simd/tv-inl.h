@@ -27,7 +27,7 @@ FDIV_SIMD_RANGE(total_variation_f, total_variation::f, 0.0, kInf,
 FDIV_SIMD_RANGE(total_variation_df, total_variation::df, 0.0, kInf,
                 sign_step(hn::Sub(x, C(1.0)), 0.5))
 FDIV_SIMD_RANGE(total_variation_f_logu, total_variation::f_logu, -700.0, 700.0,
-                hn::Mul(C(0.5), hn::Abs(hn::Expm1(d, x))))
+                hn::Mul(C(0.5), hn::Abs(expm1(x))))
 FDIV_SIMD_RANGE(total_variation_df_logu, total_variation::df_logu, -kInf, kInf, sign_step(x, 0.5))
 FDIV_SIMD_RANGE(total_variation_ratio_activation, total_variation::ratio_activation, -kInf, kInf,
                 sign_step(x, 0.5))
