@@ -53,7 +53,8 @@ struct js_df {
 struct js_f_logu {
     static constexpr double (*scalar)(double) = &js::f_logu;
     static V64 eval(D64 d, V64 r, M64& rare) {
-        rare = outside(r, -700.0, 700.0);
+        // |r| < 1e-150: f ~ r^2/8 underflows, and the sign of the zero is the scalar kernel's
+        rare = hn::Or(outside(r, -700.0, 700.0), hn::Lt(hn::Abs(r), C(1e-150)));
         V64 er = hn::Exp(d, r);
         V64 a = select_forms(
             hn::Lt(r, C(-30.0)),
