@@ -127,8 +127,8 @@ HWY_INLINE V64 sigmoid(V64 x) {
 
 // L(y) = log1p(y) - y (special.h log1pmx) for finite y > -1.  Inside -0.8 < y < 2 with
 // z = y/(2 + y):  L = -y^2/(2 + y) + 2 z^3 P(z^2),  P(w) = sum_k w^k/(2k + 3),  |z| <= 2/3,
-// where P is summed by Horner to the degree that the largest w of the vector needs
-// (3 w^(D+1)/(2D + 5) < 2^-56: 48 terms at |z| = 2/3, 10 at |z| = 0.1).  The coefficients
+// where P is summed by Horner to the degree that w needs (w^(D+1) < 2^-56: at most 56 terms
+// at |z| = 2/3, 10 at |z| = 0.1).  The coefficients
 // are rounded where the scalar divides by k: the series is a correction below |z|/3 of the
 // result, so this moves it by < 0.3 ulp.
 constexpr double kInvOdd[64] = {
@@ -151,14 +151,16 @@ HWY_INLINE V64 log1pmx(V64 y) {
     const V64 two_y = hn::Add(C(2.0), yb);
     const V64 z = hn::Div(yb, two_y);
     const V64 w = hn::Mul(z, z);
-    const double wmax = hn::GetLane(hn::MaxOfLanes(d, w));
-    int deg = 0;
-    if (wmax > 0.0) {
-        const double need = std::ceil(56.0 / -std::log2(wmax));
-        deg = need < 60.0 ? static_cast<int>(need) : 60;  // w <= 4/9 needs 48
-    }
-    V64 p = C(kInvOdd[deg]);
-    for (int k = deg - 1; k >= 0; --k) p = hn::MulAdd(p, w, C(kInvOdd[k]));
+    // Degree per lane from the lane's own w: D = ceil(56 / -log2 w) gives w^(D+1) < 2^-56 (w = 0
+    // gives D = 1 whatever Log(0) returns).  A lane's terms above its degree stay exactly 0
+    // (p = 0 until k = D, then p = c_D), so its value does not depend on the other lanes of
+    // the vector (bitwise reproducibility across positions and thread counts).
+    const V64 deg =
+        hn::Min(hn::Ceil(hn::Div(C(-56.0 * 0.6931471805599453), hn::Log(d, w))), C(60.0));
+    const int top = static_cast<int>(hn::GetLane(hn::MaxOfLanes(d, deg)));
+    V64 p = hn::Zero(d);
+    for (int k = top; k >= 0; --k)
+        p = hn::IfThenElseZero(hn::Le(C(double(k)), deg), hn::MulAdd(p, w, C(kInvOdd[k])));
     const V64 s = hn::Mul(hn::Mul(z, w), p);
     // -y^2/(2 + y) + 2 s, with y^2/(2 + y) = y z: two roundings either way, one division less
     const V64 ser = hn::Sub(hn::Add(s, s), hn::Mul(yb, z));

@@ -150,6 +150,122 @@ FDIV_SIMD_PURE(jeffreys_activation, jeffreys::activation, x)
 FDIV_SIMD_RANGE(jeffreys_objective_logu, jeffreys::objective_logu, -700.0, 700.0,
                 hn::Sub(hn::Neg(x), expm1(x)))
 
+// jeffreys_solve (lambert.h) in vector form: the same three regimes of x = 1 - t and the same
+// final formulas.  Each lane stops iterating when its step falls to the rounding level
+// (4e-16 relative; the scalar kernel asks for 4e-17, below one ulp, and may spend all its
+// iterations on rounding noise): Halley's iteration is cubic and Newton's quadratic from the
+// scalar kernel's starting points, so a handful of steps suffice; a lane that has not
+// converged within the cap is recomputed by the scalar kernel.
+struct jeffreys_out {
+    V64 conj, inv, nlw;
+    M64 unconverged;  // lanes left to the scalar kernel
+};
+HWY_INLINE jeffreys_out jeffreys_solve_v(D64 d, V64 t) {
+    V64 xh, xl;
+    two_sum(C(1.0), hn::Neg(t), xh, xl);
+    const M64 mA = hn::Lt(xh, C(-40.0));
+    const M64 mB = hn::And(hn::Ge(xh, C(-40.0)), hn::Lt(xh, C(-1.0)));
+    const M64 mC = hn::Ge(xh, C(-1.0));
+    jeffreys_out o{hn::Zero(d), hn::Zero(d), hn::Zero(d), hn::Lt(t, t)};
+    if (!hn::AllFalse(d, mA)) {
+        // w = e^x to double precision; 1/w = e^{-x} (1 + w)
+        const V64 w = exp_dd(xh, xl);
+        const V64 rinv = hn::Mul(exp_dd(hn::Neg(xh), hn::Neg(xl)), hn::Add(C(1.0), w));
+        o.inv = hn::IfThenElse(mA, rinv, o.inv);
+        o.conj = hn::IfThenElse(mA, hn::Add(rinv, hn::Add(hn::Sub(t, C(2.0)), w)), o.conj);
+        o.nlw = hn::IfThenElse(mA, hn::Add(hn::Sub(t, C(1.0)), w), o.nlw);
+    }
+    if (!hn::AllFalse(d, mB)) {
+        // w = W0(e^x), Halley on w e^w - z (lambert_w0_small)
+        const V64 z = hn::IfThenElse(mB, exp_dd(xh, xl), C(0.2));
+        const V64 l = hn::Log1p(d, z);
+        const V64 w_big = hn::Mul(l, hn::Sub(C(1.0), hn::Div(hn::Log1p(d, l), hn::Add(C(2.0), l))));
+        const V64 w_small =
+            hn::Mul(z, hn::Sub(C(1.0), hn::Mul(z, hn::Sub(C(1.0), hn::Mul(C(1.5), z)))));
+        V64 w = hn::IfThenElse(hn::Lt(z, C(0.1)), w_small, w_big);
+        // each lane stops at its own convergence (its value never depends on the others);
+        // lanes still moving after 8 steps go to the scalar kernel
+        M64 active = mB;
+        for (int i = 0; i < 8 && !hn::AllFalse(d, active); ++i) {
+            const V64 ew = hn::Exp(d, w);
+            const V64 res = fma(w, ew, hn::Neg(z));
+            const V64 wp1 = hn::Add(w, C(1.0));
+            const V64 den = hn::Sub(hn::Mul(ew, wp1),
+                                    hn::Div(hn::Mul(hn::Add(w, C(2.0)), res), hn::Add(wp1, wp1)));
+            const V64 step = hn::Div(res, den);
+            const V64 wn = hn::Sub(w, step);
+            w = hn::IfThenElse(active, wn, w);
+            active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(4e-16), hn::Abs(wn))));
+        }
+        o.unconverged = hn::Or(o.unconverged, active);
+        const V64 rinv = hn::Div(C(1.0), w);
+        o.inv = hn::IfThenElse(mB, rinv, o.inv);
+        o.conj = hn::IfThenElse(mB, hn::Add(rinv, hn::Add(hn::Sub(t, C(2.0)), w)), o.conj);
+        o.nlw = hn::IfThenElse(mB, hn::Add(hn::Sub(t, C(1.0)), w), o.nlw);
+    }
+    if (!hn::AllFalse(d, mC)) {
+        // Newton on d = w - 1 solving d + log1p(d) = -t
+        const V64 xc = hn::IfThenElse(mC, xh, C(1.0));
+        const V64 tc = hn::IfThenElse(mC, t, C(0.0));
+        const V64 h = hn::Sub(xc, C(1.0));
+        const V64 d_small = hn::Mul(
+            h, hn::Add(C(0.5), hn::Mul(h, hn::Sub(C(1.0 / 16.0), hn::Mul(h, C(1.0 / 192.0))))));
+        V64 dd = d_small;
+        const M64 big = hn::Gt(xc, C(3.0));
+        if (!hn::AllFalse(d, big)) {
+            const V64 lx = hn::Log(d, hn::IfThenElse(big, xc, C(4.0)));
+            const V64 d_big = hn::Sub(hn::Add(hn::Sub(xc, lx), hn::Div(lx, xc)), C(1.0));
+            dd = hn::IfThenElse(big, d_big, d_small);
+        }
+        M64 active = mC;
+        for (int i = 0; i < 12 && !hn::AllFalse(d, active); ++i) {
+            const V64 res = hn::Add(hn::Add(dd, hn::Log1p(d, dd)), tc);
+            const V64 step = hn::Div(hn::Mul(res, hn::Add(C(1.0), dd)), hn::Add(C(2.0), dd));
+            const V64 dn = hn::Sub(dd, step);
+            dd = hn::IfThenElse(active, dn, dd);
+            active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(4e-16), hn::Abs(dn))));
+        }
+        o.unconverged = hn::Or(o.unconverged, active);
+        const V64 dp1 = hn::Add(C(1.0), dd);
+        const V64 nlw = hn::Neg(hn::Log1p(d, dd));
+        o.inv = hn::IfThenElse(mC, hn::Div(C(1.0), dp1), o.inv);
+        o.nlw = hn::IfThenElse(mC, nlw, o.nlw);
+        o.conj = hn::IfThenElse(mC, hn::Add(hn::Div(hn::Neg(dd), dp1), nlw), o.conj);
+    }
+    return o;
+}
+// x = 1 - t >= -700 (exp_dd's range), |t| <= 1e300
+struct jeffreys_conj {
+    static constexpr double (*scalar)(double) = &jeffreys::conj;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -1e300, 700.0);
+        const jeffreys_out o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(0.5), t));
+        rare = hn::Or(rare, o.unconverged);
+        return o.conj;
+    }
+};
+struct jeffreys_inv_df {
+    static constexpr double (*scalar)(double) = &jeffreys::inv_df;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -1e300, 700.0);
+        const jeffreys_out o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(0.5), t));
+        rare = hn::Or(rare, o.unconverged);
+        return o.inv;
+    }
+};
+struct jeffreys_log_inv_df {
+    static constexpr double (*scalar)(double) = &jeffreys::log_inv_df;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -1e300, 700.0);
+        const jeffreys_out o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(0.5), t));
+        rare = hn::Or(rare, o.unconverged);
+        return o.nlw;
+    }
+};
+struct jeffreys_log_ratio : jeffreys_log_inv_df {
+    static constexpr double (*scalar)(double) = &jeffreys::log_ratio;
+};
+
 }  // namespace k
 }  // namespace HWY_NAMESPACE
 }  // namespace fdv

@@ -36,7 +36,11 @@
     X(jeffreys, df_logu)            \
     X(jeffreys, ratio_activation)   \
     X(jeffreys, activation)         \
-    X(jeffreys, objective_logu)
+    X(jeffreys, objective_logu)     \
+    X(jeffreys, conj)               \
+    X(jeffreys, inv_df)             \
+    X(jeffreys, log_inv_df)         \
+    X(jeffreys, log_ratio)
 
 #define FDIV_SIMD_CHI2(X)                  \
     X(pearson, f)                          \
