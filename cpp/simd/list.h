@@ -45,7 +45,6 @@
 #define FDIV_SIMD_CHI2(X)                  \
     X(pearson, f)                          \
     X(pearson, df)                         \
-    X(pearson, f_logu)                     \
     X(pearson, df_logu)                    \
     X(pearson, ratio_activation)           \
     X(pearson, conj)                       \
@@ -56,7 +55,6 @@
     X(pearson, objective_logu)             \
     X(neyman, f)                           \
     X(neyman, df)                          \
-    X(neyman, f_logu)                      \
     X(neyman, df_logu)                     \
     X(neyman, ratio_activation)            \
     X(neyman, log_d2f_logu)                \
@@ -68,7 +66,6 @@
     X(neyman, objective_logu)              \
     X(squared_hellinger, f)                \
     X(squared_hellinger, df)               \
-    X(squared_hellinger, f_logu)           \
     X(squared_hellinger, df_logu)          \
     X(squared_hellinger, log_d2f_logu)     \
     X(squared_hellinger, conj)             \
