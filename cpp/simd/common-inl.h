@@ -151,16 +151,21 @@ HWY_INLINE V64 log1pmx(V64 y) {
     const V64 two_y = hn::Add(C(2.0), yb);
     const V64 z = hn::Div(yb, two_y);
     const V64 w = hn::Mul(z, z);
-    // Degree per lane from the lane's own w: D = ceil(56 / -log2 w) gives w^(D+1) < 2^-56 (w = 0
-    // gives D = 1 whatever Log(0) returns).  A lane's terms above its degree stay exactly 0
-    // (p = 0 until k = D, then p = c_D), so its value does not depend on the other lanes of
-    // the vector (bitwise reproducibility across positions and thread counts).
-    const V64 deg =
-        hn::Min(hn::Ceil(hn::Div(C(-56.0 * 0.6931471805599453), hn::Log(d, w))), C(60.0));
+    // Degree per lane from the lane's own w: with 2^(e-1023) <= w < 2^(e-1022), w^(D+1) < 2^-56
+    // for D = ceil(56/b), b = 1022 - e >= 1 (w <= 4/9).  A lane's coefficients above its degree
+    // are 0, so p stays exactly 0 until k = D and then p = c_D: the value does not depend on the
+    // other lanes of the vector (bitwise reproducibility across positions and thread counts).
+    // Only the degrees between the smallest and the largest of the vector need the mask.
+    const hn::RebindToSigned<D64> di;
+    const V64 e = hn::ConvertTo(d, hn::ShiftRight<52>(hn::BitCast(di, w)));
+    const V64 deg = hn::Min(hn::Ceil(hn::Div(C(56.0), hn::Sub(C(1022.0), e))), C(60.0));
     const int top = static_cast<int>(hn::GetLane(hn::MaxOfLanes(d, deg)));
+    const int low = static_cast<int>(hn::GetLane(hn::MinOfLanes(d, deg)));
     V64 p = hn::Zero(d);
-    for (int k = top; k >= 0; --k)
-        p = hn::IfThenElseZero(hn::Le(C(double(k)), deg), hn::MulAdd(p, w, C(kInvOdd[k])));
+    int k = top;
+    for (; k > low; --k)
+        p = hn::MulAdd(p, w, hn::IfThenElseZero(hn::Le(C(double(k)), deg), C(kInvOdd[k])));
+    for (; k >= 0; --k) p = hn::MulAdd(p, w, C(kInvOdd[k]));  // every lane active: no mask
     const V64 s = hn::Mul(hn::Mul(z, w), p);
     // -y^2/(2 + y) + 2 s, with y^2/(2 + y) = y z: two roundings either way, one division less
     const V64 ser = hn::Sub(hn::Add(s, s), hn::Mul(yb, z));
