@@ -233,6 +233,57 @@ FDIV_SIMD_RANGE(softened_reverse_kl_objective_logu, softened_reverse_kl::objecti
 FDIV_SIMD_RANGE(softened_kl_objective_logu, softened_kl::objective_logu, -700.0, 700.0,
                 hn::Sub(js_half_log_mean(d, x), hn::Exp(d, x)))
 
+// srkl_solve (lambert.h) in vector form: s > 0 with log1pmx(s) = -delta, delta = -(t + log 2)
+// from the TwoSum, by the same Newton iteration from the same starting points.  Each lane stops
+// when its step falls to the rounding level (4e-16 relative, where the scalar kernel asks for
+// 4e-17 and may spend its 40 steps on rounding noise); lanes at or beyond the boundary
+// (delta <= 0), far from it (delta > 1e3: the scalar contraction) or not converged within 16
+// steps go to the scalar kernel.
+HWY_INLINE V64 srkl_solve_v(D64 d, V64 t, M64& rare) {
+    V64 sh, se;
+    two_sum(t, C(LN2_HI), sh, se);
+    V64 delta = hn::Neg(hn::Add(sh, hn::Add(se, C(LN2_LO))));
+    rare = hn::Or(rare, outside(delta, DBL_MIN, 1e3));
+    delta = hn::IfThenElse(rare, C(1.0), delta);
+    const V64 s_small = hn::Add(hn::Sqrt(hn::Add(delta, delta)), hn::Mul(C(2.0 / 3.0), delta));
+    const V64 s_big = hn::Add(delta, hn::Log1p(d, delta));
+    V64 s = hn::IfThenElse(hn::Lt(delta, C(1.0)), s_small, s_big);
+    M64 active = hn::Not(rare);
+    for (int i = 0; i < 16 && !hn::AllFalse(d, active); ++i) {
+        const V64 res = hn::Add(log1pmx(s), delta);
+        const V64 step = hn::Div(hn::Mul(res, hn::Add(C(1.0), s)), s);
+        V64 sn = hn::Add(s, step);
+        sn = hn::IfThenElse(hn::Le(sn, hn::Zero(d)), hn::Mul(C(0.5), s), sn);
+        const M64 moving = hn::Gt(hn::Abs(hn::Sub(sn, s)), hn::Mul(C(4e-16), sn));
+        s = hn::IfThenElse(active, sn, s);
+        active = hn::And(active, moving);
+    }
+    rare = hn::Or(rare, active);
+    return s;
+}
+struct softened_reverse_kl_conj {
+    static constexpr double (*scalar)(double) = &softened_reverse_kl::conj;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -DBL_MAX, DBL_MAX);
+        const V64 s = srkl_solve_v(d, t, rare);
+        return hn::Add(hn::Sub(C(LN2_HI - 1.0), hn::Log1p(d, s)), C(LN2_LO));
+    }
+};
+struct softened_reverse_kl_inv_df {
+    static constexpr double (*scalar)(double) = &softened_reverse_kl::inv_df;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -DBL_MAX, DBL_MAX);
+        return hn::Div(C(1.0), srkl_solve_v(d, t, rare));
+    }
+};
+struct softened_reverse_kl_log_inv_df {
+    static constexpr double (*scalar)(double) = &softened_reverse_kl::log_inv_df;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -DBL_MAX, DBL_MAX);
+        return hn::Neg(hn::Log(d, srkl_solve_v(d, t, rare)));
+    }
+};
+
 // js_weighted(pi)
 struct js_weighted_objective_logu {
     static constexpr double (*scalar)(double, double) = &js_weighted::objective_logu;

@@ -100,7 +100,10 @@
     X(gan, log_inv_df)                     \
     X(gan, objective_logu)                 \
     X(softened_reverse_kl, objective_logu) \
-    X(softened_kl, objective_logu)
+    X(softened_kl, objective_logu)         \
+    X(softened_reverse_kl, conj)           \
+    X(softened_reverse_kl, inv_df)         \
+    X(softened_reverse_kl, log_inv_df)
 
 #define FDIV_SIMD_TV(X)                  \
     X(total_variation, f)                \
