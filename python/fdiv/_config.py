@@ -24,7 +24,7 @@ def _config() -> dict[str, Any]:
             "target": _core.simd_target(),
             "compiled targets": list(_core.simd_compiled_targets()),
             "vectorised ufuncs": f"{len(vectorised)} of {len(_ufunc_names)}",
-            "float32": "promoted to float64 lanes in the vector kernels",
+            "float32": "computed in float64 (lanes) and rounded once",
         },
         "OpenMP": {
             "version": getattr(_core, "openmp_version", None),
