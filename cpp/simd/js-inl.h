@@ -284,6 +284,75 @@ struct softened_reverse_kl_log_inv_df {
     }
 };
 
+// softened_kl
+FDIV_SIMD_RANGE(softened_kl_f, softened_kl::f, 0.0, DBL_MAX,
+                hn::Mul(hn::Add(C(1.0), x), hn::Log1p(d, hn::Mul(C(0.5), hn::Sub(x, C(1.0))))))
+FDIV_SIMD_RANGE(softened_kl_df, softened_kl::df, 0.0, DBL_MAX,
+                hn::Add(C(1.0), hn::Log1p(d, hn::Mul(C(0.5), hn::Sub(x, C(1.0))))))
+FDIV_SIMD_RANGE(softened_kl_f_logu, softened_kl::f_logu, -700.0, 700.0,
+                hn::Mul(hn::Add(C(1.0), hn::Exp(d, x)), hn::Log1p(d, hn::Mul(C(0.5), expm1(x)))))
+// 1 + log((1 + e^r)/2)
+FDIV_SIMD_RANGE(softened_kl_df_logu, softened_kl::df_logu, -700.0, 700.0,
+                hn::Add(C(1.0), js_half_log_mean(d, x)))
+FDIV_SIMD_RANGE(softened_kl_activation, softened_kl::activation, -700.0, 700.0,
+                hn::Add(C(1.0), js_half_log_mean(d, x)))
+FDIV_SIMD_RANGE(softened_kl_ratio_activation, softened_kl::ratio_activation, -700.0, 700.0,
+                hn::Add(C(1.0), js_half_log_mean(d, x)))
+FDIV_SIMD_PURE(softened_kl_log_ratio, softened_kl::log_ratio, x)
+// a = t - (1 - log 2) (1 - LN2_HI is exact); 2 e^{t-1} with t - 1 carried by TwoSum
+HWY_INLINE V64 softened_kl_a(V64 t) { return hn::Add(hn::Sub(t, C(1.0 - LN2_HI)), C(LN2_LO)); }
+HWY_INLINE V64 two_exp_tm1(V64 t, V64 c) {  // fma(2, e^{t-1}, c)
+    V64 sh, se;
+    two_sum(t, C(-1.0), sh, se);
+    return fma(C(2.0), exp_dd(sh, se), c);
+}
+struct softened_kl_conj {
+    static constexpr double (*scalar)(double) = &softened_kl::conj;
+    static V64 eval(D64, V64 t, M64& rare) {
+        rare = outside(t, -DBL_MAX, 700.0);
+        const V64 a = softened_kl_a(t);
+        return hn::IfThenElse(hn::Le(a, hn::Zero(D64())), C(LN2_HI + LN2_LO),
+                              two_exp_tm1(t, hn::Neg(t)));
+    }
+};
+struct softened_kl_inv_df {
+    static constexpr double (*scalar)(double) = &softened_kl::inv_df;
+    static V64 eval(D64 d, V64 t, M64& rare) {
+        rare = outside(t, -DBL_MAX, 700.0);
+        const V64 a = softened_kl_a(t);
+        const V64 v = select_forms(
+            hn::Lt(a, C(1.0)), [&] { return expm1(hn::IfThenElse(hn::Lt(a, C(1.0)), a, C(0.5))); },
+            [&] { return two_exp_tm1(t, C(-1.0)); });
+        return hn::IfThenElse(hn::Le(a, hn::Zero(d)), hn::Zero(d), v);
+    }
+};
+
+// softened_reverse_kl: log((1 + u)/(2u)) (the lg of softened.h)
+HWY_INLINE V64 srkl_lg(D64 d, V64 u) {
+    return select_forms(
+        hn::Lt(u, C(1.0 / 3.0)),
+        [&] { return hn::Sub(hn::Log1p(d, u), hn::Log(d, hn::Mul(C(2.0), u))); },
+        [&] { return hn::Log1p(d, hn::Mul(C(0.5), hn::Div(hn::Sub(C(1.0), u), u))); });
+}
+// log((1 + e^r)/(2 e^r)) (lg_r), |r| <= 700
+HWY_INLINE V64 srkl_lg_r(D64 d, V64 r) {
+    return select_forms(
+        hn::Lt(r, C(-30.0)),
+        [&] {
+            V64 v = hn::Sub(hn::Log1p(d, hn::Exp(d, r)), r);
+            return hn::Sub(hn::Sub(v, C(LN2_HI)), C(LN2_LO));
+        },
+        [&] { return hn::Log1p(d, hn::Mul(C(0.5), expm1(hn::Neg(r)))); });
+}
+FDIV_SIMD_RANGE(softened_reverse_kl_f, softened_reverse_kl::f, DBL_MIN, DBL_MAX,
+                hn::Mul(hn::Add(C(1.0), x), srkl_lg(d, x)))
+FDIV_SIMD_RANGE(softened_reverse_kl_df, softened_reverse_kl::df, DBL_MIN, DBL_MAX,
+                hn::Sub(srkl_lg(d, x), hn::Div(C(1.0), x)))
+FDIV_SIMD_RANGE(softened_reverse_kl_f_logu, softened_reverse_kl::f_logu, -700.0, 700.0,
+                hn::Mul(hn::Add(C(1.0), hn::Exp(d, x)), srkl_lg_r(d, x)))
+// (softened_reverse_kl df_logu stays scalar: its ratio activation, a scalar step inside dom f*,
+// must equal it bitwise wherever that value lies inside.)
+
 // js_weighted(pi)
 struct js_weighted_objective_logu {
     static constexpr double (*scalar)(double, double) = &js_weighted::objective_logu;

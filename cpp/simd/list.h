@@ -103,7 +103,19 @@
     X(softened_kl, objective_logu)         \
     X(softened_reverse_kl, conj)           \
     X(softened_reverse_kl, inv_df)         \
-    X(softened_reverse_kl, log_inv_df)
+    X(softened_reverse_kl, log_inv_df)     \
+    X(softened_reverse_kl, f)              \
+    X(softened_reverse_kl, df)             \
+    X(softened_reverse_kl, f_logu)         \
+    X(softened_kl, f)                      \
+    X(softened_kl, df)                     \
+    X(softened_kl, f_logu)                 \
+    X(softened_kl, df_logu)                \
+    X(softened_kl, activation)             \
+    X(softened_kl, ratio_activation)       \
+    X(softened_kl, log_ratio)              \
+    X(softened_kl, conj)                   \
+    X(softened_kl, inv_df)
 
 #define FDIV_SIMD_TV(X)                  \
     X(total_variation, f)                \
