@@ -1,8 +1,10 @@
-// Threading and build information.
+// Threading, SIMD dispatch and build information.
 #include <omp.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include "../parallel.h"
+#include "../simd/dispatch.h"
 #include "fdiv/config.h"
 
 namespace py = pybind11;
@@ -16,4 +18,12 @@ void register_runtime(py::module_& m) {
 #if defined(_OPENMP)
     m.attr("openmp_version") = int(_OPENMP);
 #endif
+    m.def("simd_target", &fdv::simd::target_name, "SIMD target chosen at run time");
+    m.def("simd_compiled_targets", &fdv::simd::compiled_targets, "targets compiled in, best first");
+    m.def("simd_vectorised", &fdv::simd::vectorised, "names of the ufuncs with vector kernels");
+    m.attr("highway_version") = fdv::simd::library_version();
+    m.def("_simd_force_target", &fdv::simd::force_target, py::arg("name"),
+          "tests only: dispatch to one compiled target ('' restores the default)");
+    m.def("_simd_set_enabled", &fdv::simd::set_enabled, py::arg("on"),
+          "tests only: False routes every ufunc through its scalar loop");
 }

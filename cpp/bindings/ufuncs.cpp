@@ -1,7 +1,7 @@
 // Registers every elementwise kernel of the catalogue as a real NumPy ufunc
 // (PyUFunc_FromFuncAndData), with a float32 and a float64 loop.  No arithmetic here: the
-// loops move data and call the core (cpp/include/fdiv); float32 is computed in double and
-// rounded once, which meets the float32 contract.
+// loops move data and call the vector array drivers (cpp/simd/dispatch.h) where a kernel has
+// one, else the scalar core (cpp/include/fdiv) element by element.
 //
 // Floating-point flags: like scipy.special, the kernels return NaN/inf by convention and
 // never leave a flag set (NumPy would turn it into a RuntimeWarning for valid input), so
@@ -17,9 +17,13 @@
 #include <pybind11/pybind11.h>
 
 #include <cfenv>
+#include <cstdint>
+#include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "../parallel.h"
+#include "../simd/dispatch.h"
 #include "fdiv/catalogue.h"
 
 namespace py = pybind11;
@@ -40,13 +44,68 @@ using K1 = double (*)(double);
 using K2 = double (*)(double, double);
 using K3 = double (*)(double, double, double);
 
+// What a ufunc's `data` pointer holds: the scalar kernel and, where it is vectorised, the
+// contiguous array drivers.
+struct entry1 {
+    K1 scalar;
+    fdv::simd::unary vec;
+};
+struct entry2 {
+    K2 scalar;
+    fdv::simd::param vec;  // parametric kernels only (parameter of type double)
+};
+
+template <class T>
+auto driver(const fdv::simd::unary& v) {
+    if constexpr (std::is_same_v<T, double>)
+        return fdv::simd::enabled() ? v.f64 : nullptr;
+    else
+        return fdv::simd::enabled() ? v.f32 : nullptr;
+}
+template <class T>
+auto driver(const fdv::simd::param& v) {
+    if constexpr (std::is_same_v<T, double>)
+        return fdv::simd::enabled() ? v.f64 : nullptr;
+    else
+        return fdv::simd::enabled() ? v.f32 : nullptr;
+}
+
+bool same_bits(double a, double b) {
+    std::uint64_t x, y;
+    std::memcpy(&x, &a, sizeof x);
+    std::memcpy(&y, &b, sizeof y);
+    return x == y;
+}
+
+// Strided or overlapping data through the contiguous driver, in chunks of this many elements
+// on the stack (NumPy's approach for its SIMD loops).
+constexpr npy_intp kBuf = 512;
+
 // One input.  Contiguous data (one call with the whole array from NumPy) is split across
 // threads; strided, cast or buffered data arrives in chunks and runs serially.
 template <class T>
 void loop1(char** args, const npy_intp* dims, const npy_intp* steps, void* data) {
-    const auto F = reinterpret_cast<K1>(data);
+    const auto* E = static_cast<const entry1*>(data);
+    const auto F = E->scalar;
+    const auto V = driver<T>(E->vec);
     const npy_intp n = dims[0];
-    if (contiguous<T, 1>(steps)) {
+    if (V != nullptr && contiguous<T, 1>(steps)) {
+        const T* in = reinterpret_cast<const T*>(args[0]);
+        T* out = reinterpret_cast<T*>(args[1]);
+        fdv::parallel_for(
+            n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) { V(in + lo, out + lo, hi - lo); });
+    } else if (V != nullptr) {
+        T xb[kBuf], yb[kBuf];
+        char* in = args[0];
+        char* out = args[1];
+        for (npy_intp i = 0; i < n; i += kBuf) {
+            const npy_intp m = n - i < kBuf ? n - i : kBuf;
+            for (npy_intp j = 0; j < m; ++j, in += steps[0])
+                xb[j] = *reinterpret_cast<const T*>(in);
+            V(xb, yb, m);
+            for (npy_intp j = 0; j < m; ++j, out += steps[1]) *reinterpret_cast<T*>(out) = yb[j];
+        }
+    } else if (contiguous<T, 1>(steps)) {
         const T* FDIV_RESTRICT in = reinterpret_cast<const T*>(args[0]);
         T* FDIV_RESTRICT out = reinterpret_cast<T*>(args[1]);
         fdv::parallel_for(n, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
@@ -66,8 +125,50 @@ void loop1(char** args, const npy_intp* dims, const npy_intp* steps, void* data)
 // float32(0.3)).
 template <class T, class B>
 void loop2(char** args, const npy_intp* dims, const npy_intp* steps, void* data) {
-    const auto F = reinterpret_cast<K2>(data);
+    const auto* E = static_cast<const entry2*>(data);
+    const auto F = E->scalar;
     const npy_intp n = dims[0];
+    if constexpr (std::is_same_v<B, double>) {
+        const auto V = driver<T>(E->vec);
+        if (V != nullptr) {
+            // Runs of one parameter value (the whole call when it is a scalar) go through the
+            // vector driver, so a result depends on (x, param) only, not on how the
+            // parameter was broadcast.
+            const npy_intp sx = steps[0], sc = steps[1], so = steps[2];
+            const bool contig = sx == npy_intp(sizeof(T)) && so == npy_intp(sizeof(T));
+            for (npy_intp i = 0; i < n;) {
+                const double c = *reinterpret_cast<const double*>(args[1] + i * sc);
+                npy_intp j = i + 1;
+                if (sc == 0) {
+                    j = n;
+                } else {
+                    while (j < n &&
+                           same_bits(c, *reinterpret_cast<const double*>(args[1] + j * sc)))
+                        ++j;
+                }
+                if (contig) {
+                    const T* in = reinterpret_cast<const T*>(args[0]) + i;
+                    T* out = reinterpret_cast<T*>(args[2]) + i;
+                    fdv::parallel_for(j - i, [=](std::ptrdiff_t lo, std::ptrdiff_t hi) {
+                        V(in + lo, c, out + lo, hi - lo);
+                    });
+                } else {
+                    T xb[kBuf], yb[kBuf];
+                    for (npy_intp k = i; k < j; k += kBuf) {
+                        const npy_intp m = j - k < kBuf ? j - k : kBuf;
+                        for (npy_intp q = 0; q < m; ++q)
+                            xb[q] = *reinterpret_cast<const T*>(args[0] + (k + q) * sx);
+                        V(xb, c, yb, m);
+                        for (npy_intp q = 0; q < m; ++q)
+                            *reinterpret_cast<T*>(args[2] + (k + q) * so) = yb[q];
+                    }
+                }
+                i = j;
+            }
+            std::feclearexcept(FE_ALL_EXCEPT);
+            return;
+        }
+    }
     if (steps[0] == npy_intp(sizeof(T)) && steps[2] == npy_intp(sizeof(T)) &&
         (steps[1] == npy_intp(sizeof(B)) || steps[1] == 0)) {
         // contiguous x, and a contiguous or scalar (stride 0, the usual case) parameter
@@ -130,11 +231,19 @@ char types3[8] = {NPY_FLOAT,  NPY_FLOAT,  NPY_DOUBLE, NPY_FLOAT,
 
 const char* keep(const std::string& s) { return (new std::string(s))->c_str(); }
 
+void* payload(K1 kernel, const std::string& name) {
+    return new entry1{kernel, fdv::simd::find_unary(name)};
+}
+void* payload(K2 kernel, const std::string& name) {
+    return new entry2{kernel, fdv::simd::find_param(name)};
+}
+void* payload(K3 kernel, const std::string&) { return reinterpret_cast<void*>(kernel); }
+
 template <class Fn>
 void add(py::module_& m, Fn kernel, PyUFuncGenericFunction* funcs, char* types, int nin,
          const std::string& name, const std::string& doc) {
     void** data = new void*[2];  // kept by NumPy for the life of the process
-    data[0] = data[1] = reinterpret_cast<void*>(kernel);
+    data[0] = data[1] = payload(kernel, name);
     PyObject* uf = PyUFunc_FromFuncAndData(funcs, data, types, 2, nin, 1, PyUFunc_None, keep(name),
                                            keep(doc), 0);
     if (uf == nullptr) throw py::error_already_set();

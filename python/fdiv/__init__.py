@@ -15,6 +15,7 @@ from ._api import (
     js_weighted,
     names,
 )
+from ._config import show_config
 from ._core import get_num_threads, set_num_threads
 from ._critic import (
     CriticReport,
@@ -82,6 +83,7 @@ __all__ = [
     "pearson",
     "reverse_kl",
     "set_num_threads",
+    "show_config",
     "softened_kl",
     "softened_reverse_kl",
     "squared_hellinger",

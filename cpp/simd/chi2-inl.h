@@ -1,0 +1,113 @@
+// Vector kernels of chi2.h (pearson, neyman, squared_hellinger), conventions of
+// common-inl.h.
+#if defined(FDIV_SIMD_CHI2_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef FDIV_SIMD_CHI2_INL_H_
+#undef FDIV_SIMD_CHI2_INL_H_
+#else
+#define FDIV_SIMD_CHI2_INL_H_
+#endif
+
+#include "fdiv/chi2.h"
+#include "simd/common-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace fdv {
+namespace HWY_NAMESPACE {
+namespace k {
+
+FDIV_SIMD_RANGE(pearson_f, pearson::f, 0.0, HUGE_VAL,
+                hn::Mul(hn::Sub(x, C(1.0)), hn::Sub(x, C(1.0))))
+FDIV_SIMD_RANGE(pearson_df, pearson::df, 0.0, HUGE_VAL, hn::Mul(C(2.0), hn::Sub(x, C(1.0))))
+FDIV_SIMD_RANGE(pearson_f_logu, pearson::f_logu, -700.0, 700.0, hn::Mul(expm1(x), expm1(x)))
+FDIV_SIMD_RANGE(pearson_df_logu, pearson::df_logu, -700.0, 700.0, hn::Mul(C(2.0), expm1(x)))
+FDIV_SIMD_RANGE(pearson_ratio_activation, pearson::ratio_activation, -700.0, 700.0,
+                hn::Mul(C(2.0), expm1(x)))
+// t + t^2/4 by one fma for t > -2, -1 below
+FDIV_SIMD_RANGE(pearson_conj, pearson::conj, -HUGE_VAL, HUGE_VAL,
+                hn::IfThenElse(hn::Le(x, C(-2.0)), C(-1.0), fma(hn::Mul(C(0.25), x), x, x)))
+FDIV_SIMD_RANGE(pearson_inv_df, pearson::inv_df, -HUGE_VAL, HUGE_VAL,
+                hn::IfThenElse(hn::Le(x, C(-2.0)), hn::Zero(d), fma(C(0.5), x, C(1.0))))
+FDIV_SIMD_RANGE(pearson_activation, pearson::activation, -HUGE_VAL, HUGE_VAL, x)
+FDIV_SIMD_RANGE(pearson_log_inv_df, pearson::log_inv_df, -0x1.fffffffffffffp+0, DBL_MAX,
+                hn::Log1p(d, hn::Mul(C(0.5), x)))
+FDIV_SIMD_RANGE(pearson_log_ratio, pearson::log_ratio, -0x1.fffffffffffffp+0, DBL_MAX,
+                hn::Log1p(d, hn::Mul(C(0.5), x)))
+FDIV_SIMD_RANGE(pearson_objective_logu, pearson::objective_logu, -350.0, 350.0,
+                hn::Neg(expm1(hn::Mul(C(2.0), x))))
+
+// (u - 1) ((u - 1)/u) on 0 < u < inf
+FDIV_SIMD_RANGE(neyman_f, neyman::f, DBL_MIN, DBL_MAX,
+                hn::Mul(hn::Sub(x, C(1.0)), hn::Div(hn::Sub(x, C(1.0)), x)))
+FDIV_SIMD_RANGE(neyman_df, neyman::df, DBL_MIN, DBL_MAX,
+                hn::Mul(hn::Div(hn::Sub(x, C(1.0)), x), hn::Div(hn::Add(x, C(1.0)), x)))
+FDIV_SIMD_RANGE(neyman_f_logu, neyman::f_logu, -700.0, 700.0,
+                hn::Mul(hn::Neg(expm1(x)), expm1(hn::Neg(x))))
+FDIV_SIMD_RANGE(neyman_df_logu, neyman::df_logu, -350.0, 350.0, hn::Neg(expm1(hn::Mul(C(-2.0), x))))
+FDIV_SIMD_RANGE(neyman_ratio_activation, neyman::ratio_activation, -350.0, 350.0,
+                hn::Neg(expm1(hn::Mul(C(-2.0), x))))
+FDIV_SIMD_RANGE(neyman_log_d2f_logu, neyman::log_d2f_logu, -HUGE_VAL, HUGE_VAL,
+                hn::Add(fma(C(-3.0), x, C(LN2_HI)), C(LN2_LO)))
+// 2t/(1 + sqrt(1 - t)) on t <= 1
+FDIV_SIMD_RANGE(neyman_conj, neyman::conj, -DBL_MAX, 1.0,
+                hn::Div(hn::Mul(C(2.0), x), hn::Add(C(1.0), hn::Sqrt(hn::Sub(C(1.0), x)))))
+FDIV_SIMD_RANGE(neyman_inv_df, neyman::inv_df, -HUGE_VAL, 0x1.fffffffffffffp-1,
+                hn::Div(C(1.0), hn::Sqrt(hn::Sub(C(1.0), x))))
+FDIV_SIMD_RANGE(neyman_activation, neyman::activation, -700.0, 700.0, hn::Neg(expm1(hn::Neg(x))))
+FDIV_SIMD_RANGE(neyman_log_ratio, neyman::log_ratio, -HUGE_VAL, HUGE_VAL, hn::Mul(C(0.5), x))
+FDIV_SIMD_RANGE(neyman_log_inv_df, neyman::log_inv_df, -DBL_MAX, 0x1.fffffffffffffp-1,
+                hn::Mul(C(-0.5), hn::Log1p(d, hn::Neg(x))))
+FDIV_SIMD_RANGE(neyman_objective_logu, neyman::objective_logu, -700.0, 700.0,
+                hn::Mul(C(2.0), expm1(hn::Neg(x))))
+
+// ((u - 1)/(sqrt(u) + 1))^2 on 0 <= u <= 1e300
+struct squared_hellinger_f {
+    static constexpr double (*scalar)(double) = &squared_hellinger::f;
+    static V64 eval(D64, V64 u, M64& rare) {
+        rare = outside(u, 0.0, 1e300);
+        V64 q = hn::Div(hn::Sub(u, C(1.0)), hn::Add(hn::Sqrt(u), C(1.0)));
+        return hn::Mul(q, q);
+    }
+};
+FDIV_SIMD_RANGE(squared_hellinger_df, squared_hellinger::df, DBL_MIN, DBL_MAX,
+                hn::Div(hn::Sub(x, C(1.0)), hn::Add(x, hn::Sqrt(x))))
+struct squared_hellinger_f_logu {
+    static constexpr double (*scalar)(double) = &squared_hellinger::f_logu;
+    static V64 eval(D64 d, V64 r, M64& rare) {
+        rare = outside(r, -1400.0, 1400.0);
+        V64 e = expm1(hn::Mul(C(0.5), r));
+        return hn::Mul(e, e);
+    }
+};
+// the range of ratio_activation, which must equal df_logu bitwise inside dom f*
+FDIV_SIMD_RANGE(squared_hellinger_df_logu, squared_hellinger::df_logu, -1400.0, 60.0,
+                hn::Neg(expm1(hn::Mul(C(-0.5), x))))
+FDIV_SIMD_RANGE(squared_hellinger_log_d2f_logu, squared_hellinger::log_d2f_logu, -HUGE_VAL,
+                HUGE_VAL, hn::Neg(hn::Add(fma(C(1.5), x, C(LN2_HI)), C(LN2_LO))))
+FDIV_SIMD_RANGE(squared_hellinger_conj, squared_hellinger::conj, -DBL_MAX, 0x1.fffffffffffffp-1,
+                hn::Div(x, hn::Sub(C(1.0), x)))
+struct squared_hellinger_inv_df {
+    static constexpr double (*scalar)(double) = &squared_hellinger::inv_df;
+    static V64 eval(D64, V64 t, M64& rare) {
+        rare = outside(t, -HUGE_VAL, 0x1.fffffffffffffp-1);
+        V64 w = hn::Sub(C(1.0), t);
+        return hn::Div(hn::Div(C(1.0), w), w);
+    }
+};
+// 1 - e^-v stays below the open boundary 1 with margin for v <= 30 (step_inside is a no-op).
+FDIV_SIMD_RANGE(squared_hellinger_activation, squared_hellinger::activation, -700.0, 30.0,
+                hn::Neg(expm1(hn::Neg(x))))
+FDIV_SIMD_RANGE(squared_hellinger_ratio_activation, squared_hellinger::ratio_activation, -1400.0,
+                60.0, hn::Neg(expm1(hn::Mul(C(-0.5), x))))
+FDIV_SIMD_RANGE(squared_hellinger_log_ratio, squared_hellinger::log_ratio, -HUGE_VAL, HUGE_VAL,
+                hn::Mul(C(2.0), x))
+FDIV_SIMD_RANGE(squared_hellinger_log_inv_df, squared_hellinger::log_inv_df, -DBL_MAX,
+                0x1.fffffffffffffp-1, hn::Mul(C(-2.0), hn::Log1p(d, hn::Neg(x))))
+FDIV_SIMD_RANGE(squared_hellinger_objective_logu, squared_hellinger::objective_logu, -1400.0,
+                1400.0, hn::Neg(expm1(hn::Mul(C(0.5), x))))
+
+}  // namespace k
+}  // namespace HWY_NAMESPACE
+}  // namespace fdv
+HWY_AFTER_NAMESPACE();
+
+#endif  // FDIV_SIMD_CHI2_INL_H_

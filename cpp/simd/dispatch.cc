@@ -1,0 +1,173 @@
+// The only translation unit that includes foreach_target.h: it compiles the array drivers of
+// every vectorised ufunc (list.h) once per Highway target and exports plain entry points
+// (dispatch.h) that pick the best target at run time.  Without Highway it provides the same
+// entry points with nothing vectorised.
+#include "simd/dispatch.h"
+
+#include "simd/list.h"
+
+// dispatch.cc is re-included once per target: file-scope definitions need their own guard
+#ifndef FDIV_SIMD_DISPATCH_ONCE_
+#define FDIV_SIMD_DISPATCH_ONCE_
+#include <atomic>
+
+namespace fdv::simd {
+namespace {
+std::atomic<bool> g_enabled{true};
+}
+void set_enabled(bool on) { g_enabled.store(on, std::memory_order_relaxed); }
+bool enabled() { return g_enabled.load(std::memory_order_relaxed); }
+}  // namespace fdv::simd
+#endif
+
+#if defined(FDIV_HAVE_HWY)
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "simd/dispatch.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+// clang-format off
+#include "hwy/highway.h"
+#include "simd/common-inl.h"
+#include "simd/alpha-inl.h"
+#include "simd/chi2-inl.h"
+#include "simd/js-inl.h"
+#include "simd/kl-inl.h"
+#include "simd/tv-inl.h"
+// clang-format on
+
+HWY_BEFORE_NAMESPACE();
+namespace fdv {
+namespace HWY_NAMESPACE {
+
+#define FDIV_SIMD_DEFINE(id, m)                                            \
+    void id##_##m##_f64(const double* in, double* out, std::ptrdiff_t n) { \
+        drive_unary<k::id##_##m>(in, out, n);                              \
+    }                                                                      \
+    void id##_##m##_f32(const float* in, float* out, std::ptrdiff_t n) {   \
+        drive_unary<k::id##_##m>(in, out, n);                              \
+    }
+#define FDIV_SIMD_DEFINE_P(id, m)                                                    \
+    void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) { \
+        drive_param<k::id##_##m>(in, a, out, n);                                     \
+    }                                                                                \
+    void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {   \
+        drive_param<k::id##_##m>(in, a, out, n);                                     \
+    }
+FDIV_SIMD_UNARY(FDIV_SIMD_DEFINE)
+FDIV_SIMD_PARAM(FDIV_SIMD_DEFINE_P)
+
+// the name of the target this code was compiled for
+const char* this_target() { return hwy::TargetName(HWY_TARGET); }
+
+}  // namespace HWY_NAMESPACE
+}  // namespace fdv
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+
+#include <unordered_map>
+
+namespace fdv {
+
+#define FDIV_SIMD_EXPORT(id, m) \
+    HWY_EXPORT(id##_##m##_f64); \
+    HWY_EXPORT(id##_##m##_f32);
+FDIV_SIMD_UNARY(FDIV_SIMD_EXPORT)
+FDIV_SIMD_PARAM(FDIV_SIMD_EXPORT)
+HWY_EXPORT(this_target);
+
+namespace simd {
+namespace {
+
+#define FDIV_SIMD_ENTRY(id, m)                                             \
+    void id##_##m##_f64(const double* in, double* out, std::ptrdiff_t n) { \
+        HWY_DYNAMIC_DISPATCH(id##_##m##_f64)(in, out, n);                  \
+    }                                                                      \
+    void id##_##m##_f32(const float* in, float* out, std::ptrdiff_t n) {   \
+        HWY_DYNAMIC_DISPATCH(id##_##m##_f32)(in, out, n);                  \
+    }
+#define FDIV_SIMD_ENTRY_P(id, m)                                                     \
+    void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) { \
+        HWY_DYNAMIC_DISPATCH(id##_##m##_f64)(in, a, out, n);                         \
+    }                                                                                \
+    void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {   \
+        HWY_DYNAMIC_DISPATCH(id##_##m##_f32)(in, a, out, n);                         \
+    }
+FDIV_SIMD_UNARY(FDIV_SIMD_ENTRY)
+FDIV_SIMD_PARAM(FDIV_SIMD_ENTRY_P)
+
+#define FDIV_SIMD_ROW(id, m) {#id "_" #m, {&id##_##m##_f64, &id##_##m##_f32}},
+const std::unordered_map<std::string, unary>& unary_table() {
+    static const std::unordered_map<std::string, unary> t{FDIV_SIMD_UNARY(FDIV_SIMD_ROW)};
+    return t;
+}
+const std::unordered_map<std::string, param>& param_table() {
+    static const std::unordered_map<std::string, param> t{FDIV_SIMD_PARAM(FDIV_SIMD_ROW)};
+    return t;
+}
+
+}  // namespace
+
+unary find_unary(const std::string& name) {
+    auto it = unary_table().find(name);
+    return it == unary_table().end() ? unary{} : it->second;
+}
+param find_param(const std::string& name) {
+    auto it = param_table().find(name);
+    return it == param_table().end() ? param{} : it->second;
+}
+std::vector<std::string> vectorised() {
+    std::vector<std::string> v;
+    for (const auto& kv : unary_table()) v.push_back(kv.first);
+    for (const auto& kv : param_table()) v.push_back(kv.first);
+    return v;
+}
+
+std::string target_name() { return HWY_DYNAMIC_DISPATCH(this_target)(); }
+
+std::vector<std::string> compiled_targets() {
+    std::vector<std::string> v;
+    for (int b = 0; b < 63; ++b) {
+        const int64_t t = int64_t(1) << b;
+        if (HWY_TARGETS & t) v.push_back(hwy::TargetName(t));
+    }
+    return v;  // HWY_* bits: a lower bit is a better target
+}
+
+std::string library_version() { return FDIV_HWY_VERSION; }
+
+bool force_target(const std::string& name) {
+    if (name.empty()) {
+        hwy::SetSupportedTargetsForTest(0);
+        return true;
+    }
+    hwy::SetSupportedTargetsForTest(0);
+    for (int b = 0; b < 63; ++b) {
+        const int64_t t = int64_t(1) << b;
+        if ((HWY_TARGETS & t) && name == hwy::TargetName(t)) {
+            if (!(hwy::SupportedTargets() & t)) return false;
+            hwy::SetSupportedTargetsForTest(t);
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace simd
+}  // namespace fdv
+
+#endif  // HWY_ONCE
+
+#else  // !FDIV_HAVE_HWY
+
+namespace fdv::simd {
+unary find_unary(const std::string&) { return {}; }
+param find_param(const std::string&) { return {}; }
+std::vector<std::string> vectorised() { return {}; }
+std::string target_name() { return "scalar"; }
+std::vector<std::string> compiled_targets() { return {"scalar"}; }
+std::string library_version() { return ""; }
+bool force_target(const std::string& name) { return name.empty() || name == "scalar"; }
+}  // namespace fdv::simd
+
+#endif  // FDIV_HAVE_HWY
