@@ -164,9 +164,10 @@ bool quad_batch(const std::string& name, const double* param, std::ptrdiff_t n,
                 double* value, double* error, uint8_t* converged) {
     divergence_fn F0;
     if (!make_divergence(name, 0.0, F0)) return false;
+    const bool parametric = table().at(name).parametric;
     parallel_items(n, [&](std::ptrdiff_t i) {
-        divergence_fn F;
-        make_divergence(name, param[i], F);
+        divergence_fn F = F0;  // the name's lookup once; only a family parameter varies
+        if (parametric) make_divergence(name, param[i], F);
         std::vector<dist1> pc(P.k), qc(Q.k);
         for (int j = 0; j < P.k; ++j) {
             const double* a = P.params + (i * P.k + j) * 3;
