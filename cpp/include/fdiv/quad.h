@@ -300,8 +300,8 @@ FDIV_INLINE quad_result quad_once(const divergence_fn& F, const mixture& P, cons
     double lo = std::min(plo, qlo), hi = std::max(phi, qhi);
     // breakpoints: component centres (Laplace's kink) and +-4.5 widths, and every finite support
     // end; with G10-K21 that resolves a Gaussian-like piece to ~1e-13 without a split
-    std::vector<double> pts;
-    pts.reserve(size_t(5 * (P.k + Q.k)));
+    thread_local std::vector<double> pts;  // per-thread buffers: no allocation per call
+    pts.clear();
     double wmax = 0.0;
     for (const mixture* M : {&P, &Q})
         for (int i = 0; i < M->k; ++i) {
@@ -313,7 +313,8 @@ FDIV_INLINE quad_result quad_once(const divergence_fn& F, const mixture& P, cons
             if (std::fabs(a) < inf) pts.push_back(a);
             if (std::fabs(b) < inf) pts.push_back(b);
         }
-    std::vector<double> cut;
+    thread_local std::vector<double> cut;
+    cut.clear();
     for (double x : pts)
         if (x >= lo && x <= hi && std::fabs(x) < inf) cut.push_back(x);
     std::sort(cut.begin(), cut.end());
@@ -348,8 +349,8 @@ FDIV_INLINE quad_result quad_once(const divergence_fn& F, const mixture& P, cons
         std::sort(cut.begin(), cut.end());
         cut.erase(std::unique(cut.begin(), cut.end()), cut.end());
     }
-    std::vector<detail::piece> heap;
-    heap.reserve(cut.size() + 32);
+    thread_local std::vector<detail::piece> heap;
+    heap.clear();
     if (lo == -inf) heap.push_back({-1, cut.front(), wmax, 0.0, 1.0, 0.0, 0.0});
     for (size_t i = 0; i + 1 < cut.size(); ++i)
         if (cut[i + 1] > cut[i]) heap.push_back({0, 0.0, 0.0, cut[i], cut[i + 1], 0.0, 0.0});
