@@ -40,15 +40,22 @@ layout unpack(const py::tuple& t, const char* name) {
 }
 
 #ifdef FDIV_HAVE_MC
-py::tuple py_mc(const std::string& name, farr param, py::tuple P, py::tuple Q, py::object R,
-                int mode, std::int64_t n, std::int64_t block, std::uint64_t key) {
-    const py::ssize_t items = param.size();
-    layout lp = unpack(P, "P"), lq = unpack(Q, "Q");
-    layout lr = R.is_none() ? lq : unpack(R.cast<py::tuple>(), "proposal");
+// P, Q and the optional proposal R, each with one parameter row per item and one dimension
+void unpack_all(py::ssize_t items, const py::tuple& P, const py::tuple& Q, const py::object& R,
+                layout& lp, layout& lq, layout& lr) {
+    lp = unpack(P, "P"), lq = unpack(Q, "Q");
+    lr = R.is_none() ? lq : unpack(R.cast<py::tuple>(), "proposal");
     for (const layout* l : {&lp, &lq, &lr})
         if (l->params.shape(0) != items)
             throw py::value_error("mc: every layout needs one parameter row per item");
     if (lp.L.k != lq.L.k || lr.L.k != lq.L.k) throw py::value_error("mc: dimensions differ");
+}
+
+py::tuple py_mc(const std::string& name, farr param, py::tuple P, py::tuple Q, py::object R,
+                int mode, std::int64_t n, std::int64_t block, std::uint64_t key) {
+    const py::ssize_t items = param.size();
+    layout lp, lq, lr;
+    unpack_all(items, P, Q, R, lp, lq, lr);
     if (n < 1 || block < 1 || mode < 0 || mode > 5)
         throw py::value_error("mc: bad n, block or mode");
     farr value(items), se(items), ess(items), xi(items), count(items), share(items);
@@ -69,12 +76,8 @@ py::tuple py_mc_blocks(const std::string& name, farr param, py::tuple P, py::tup
                        int mode, std::int64_t n, std::int64_t block, std::uint64_t key,
                        std::int64_t b0, std::int64_t b1) {
     const py::ssize_t items = param.size();
-    layout lp = unpack(P, "P"), lq = unpack(Q, "Q");
-    layout lr = R.is_none() ? lq : unpack(R.cast<py::tuple>(), "proposal");
-    for (const layout* l : {&lp, &lq, &lr})
-        if (l->params.shape(0) != items)
-            throw py::value_error("mc: every layout needs one parameter row per item");
-    if (lp.L.k != lq.L.k || lr.L.k != lq.L.k) throw py::value_error("mc: dimensions differ");
+    layout lp, lq, lr;
+    unpack_all(items, P, Q, R, lp, lq, lr);
     const std::int64_t nblocks = n >= 1 && block >= 1 ? (n + block - 1) / block : 0;
     if (n < 1 || block < 1 || mode < 0 || mode > 5 || b0 < 0 || b1 <= b0 || b1 > nblocks)
         throw py::value_error("mc: bad n, block, mode or block range");

@@ -241,16 +241,8 @@ def monte_carlo(P, Q, d, shape, n, seed, sample_from, proposal, qmc, client=None
                          run, run_main, runner)  # fmt: skip
     except _Interrupted as stop:
         v, se, ess, xi, cnt, share = stop.out
-        return MCResult(
-            value=_unwrap(v.reshape(shape)),
-            stderr=_unwrap(se.reshape(shape)),
-            n=_unwrap(cnt.reshape(shape).astype(np.int64)),
-            ess=_unwrap(ess.reshape(shape)),
-            tail_index=_unwrap(xi.reshape(shape)),
-            finite_variance=_unwrap((~_heavy(xi, share)).reshape(shape)),
-            sample_from=_unwrap(np.full(shape, "?", dtype=object)),
-            partial=True,
-        )
+        modes = np.full(v.shape, "?", dtype=object)
+        return _result(shape, v, se, ess, xi, cnt, ~_heavy(xi, share), modes, partial=True)
 
 
 def _estimate(P, Q, d, shape, n, key, sample_from, proposal, lp, lq, items, run, run_main,
@@ -321,6 +313,11 @@ def _estimate(P, Q, d, shape, n, key, sample_from, proposal, lp, lq, items, run,
             RuntimeWarning,
             stacklevel=3,
         )
+    return _result(shape, v, se, ess, xi, cnt, finite, mode_names)
+
+
+def _result(shape, v, se, ess, xi, cnt, finite, modes, partial=False):
+    """An MCResult from the per-item arrays, reshaped to the batch shape."""
     return MCResult(
         value=_unwrap(v.reshape(shape)),
         stderr=_unwrap(se.reshape(shape)),
@@ -328,7 +325,8 @@ def _estimate(P, Q, d, shape, n, key, sample_from, proposal, lp, lq, items, run,
         ess=_unwrap(ess.reshape(shape)),
         tail_index=_unwrap(xi.reshape(shape)),
         finite_variance=_unwrap(finite.reshape(shape)),
-        sample_from=_unwrap(mode_names.reshape(shape)),
+        sample_from=_unwrap(modes.reshape(shape)),
+        partial=partial,
     )
 
 

@@ -286,6 +286,18 @@ bool gk_piece(H& h, piece& p) {
 
 namespace detail {
 
+// The least-squares slope of the last 20 values of lg (log2 of the pieces of a geometric walk
+// towards an end): about 0 or above for a non-integrable end, negative for an integrable one.
+inline double tail_slope(const std::vector<double>& lg) {
+    const size_t m = lg.size();
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (size_t j = m - 20; j < m; ++j) {
+        double x = double(j), y = lg[j];
+        sx += x, sy += y, sxx += x * x, sxy += x * y;
+    }
+    return (20.0 * sxy - sx * sy) / (20.0 * sxx - sx * sx);
+}
+
 // One adaptive integration of F's integrand; *floor_bound: it missed the tolerance because of
 // the rounding floor, not the subdivision.
 FDIV_INLINE quad_result quad_once(const divergence_fn& F, const mixture& P, const mixture& Q,
@@ -430,13 +442,7 @@ FDIV_INLINE quad_result quad_once(const divergence_fn& F, const mixture& P, cons
             }
             const size_t m = lg.size();
             if (mixed || m < 24) continue;
-            // least-squares slope of log2|piece| over the last 20 steps
-            double sx = 0, sy = 0, sxx = 0, sxy = 0;
-            for (size_t j = m - 20; j < m; ++j) {
-                double x = double(j), y = lg[j];
-                sx += x, sy += y, sxx += x * x, sxy += x * y;
-            }
-            double slope = (20.0 * sxy - sx * sy) / (20.0 * sxx - sx * sx);
+            const double slope = detail::tail_slope(lg);
             if (slope > -1e-3) return {sign * inf, 0.0, true};  // b >= 0.999: taken as 1/x
             // Integrable, h ~ C |x - end|^-b with b = 1 + slope < 1, but too slowly for the
             // subdivision: the innermost piece [end, end + w] holds the mass
@@ -486,12 +492,7 @@ FDIV_INLINE quad_result quad_once(const divergence_fn& F, const mixture& P, cons
             }
             const size_t m = lg.size();
             if (mixed || m < 24) continue;
-            double sx = 0, sy = 0, sxx = 0, sxy = 0;
-            for (size_t j = m - 20; j < m; ++j) {
-                double x = double(j), y = lg[j];
-                sx += x, sy += y, sxx += x * x, sxy += x * y;
-            }
-            double slope = (20.0 * sxy - sx * sy) / (20.0 * sxx - sx * sx);
+            const double slope = detail::tail_slope(lg);
             if (slope > -1e-3) return {sign * inf, 0.0, true};
         }
     }
