@@ -24,14 +24,24 @@ void kl_parts(double lp, double lq, double& p, double& pq) {
         p = exp_mul(lp, 1.0), pq = -(p * expm1_neg(lq - lp));
     }
 }
+// (p and p - q only where asked for: without the f'(1) term one exp is enough)
 double kl_persp(double lp, double lq, double* dlp, double* p, double* pq) {
-    kl_parts(lp, lq, *p, *pq);
-    *dlp = *p * (lp - lq) + *p;
-    return *p * (lp - lq);
+    double pv;
+    if (pq)
+        kl_parts(lp, lq, pv, *pq), *p = pv;
+    else
+        pv = exp_mul(lp, 1.0);
+    *dlp = pv * (lp - lq) + pv;
+    return pv * (lp - lq);
 }
 double reverse_kl_persp(double lp, double lq, double* dlp, double* p, double* pq) {
-    kl_parts(lp, lq, *p, *pq);
-    const double q = *p - *pq;
+    double q;
+    if (pq) {
+        kl_parts(lp, lq, *p, *pq);
+        q = *p - *pq;
+    } else {
+        q = exp_mul(lq, 1.0);
+    }
     *dlp = -q;
     return q * (lq - lp);
 }

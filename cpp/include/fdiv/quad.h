@@ -27,7 +27,7 @@ struct divergence_fn {
     bool kinked;  // f not C^1 at u = 1 (total variation): split at the crossings p = q
     // optional q f(p/q) straight from (log p, log q), both finite, where the divergence has a
     // cheaper exact form than the generic one (kl: p (log p - log q)); it also writes
-    // d/d(log p) of the value to *dlp, p to *p and p - q to *pq
+    // d/d(log p) of the value to *dlp and, where p and pq are not null, p and p - q
     double (*persp_log)(double lp, double lq, double* dlp, double* p, double* pq) = nullptr;
     // f'(1): the integrand is q f(p/q) - f'(1) (p - q), which integrates to the same D_f for
     // probability densities (MATH.md §0 mass terms included) but is >= 0 (f convex) and has
@@ -72,8 +72,8 @@ FDIV_INLINE double perspective_log(const divergence_fn& F, double lp, double lq,
     double p = 0.0, pq = 0.0;  // p and p - q, for the f'(1) term
     bool have_pq = false;
     if (F.persp_log) {
-        h = F.persp_log(lp, lq, &A, &p, &pq);
-        have_pq = true;
+        have_pq = k1 != 0.0;
+        h = F.persp_log(lp, lq, &A, have_pq ? &p : nullptr, have_pq ? &pq : nullptr);
     } else {
         const bool direct = lp <= lq;
         const double r = direct ? lp - lq : lq - lp, c = direct ? F.param : F.dual_param;
