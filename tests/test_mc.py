@@ -319,3 +319,16 @@ def test_bad_inputs():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="single distribution"):
             dist.Normal([0.0, 1.0], 1.0).sample(10)
+
+
+def test_a_list_of_divergences_reads_across():
+    """The issue's example: fields of a list's results stacked in the list's order."""
+    P, Q = fdiv.toy.ring(), dist.MvNormal([0, 0], np.eye(2))
+    r = fdiv.divergence(P, Q, ["kl", "reverse_kl", "js"], method="mc", n=100_000, seed=0)
+    assert list(r) == ["kl", "reverse_kl", "js"]
+    assert r.value.shape == (3,) and r.value[2] == r["js"].value
+    lo, hi = r.ci(0.95)
+    assert np.all(lo < r.value) and np.all(r.value < hi)
+    assert list(r.n) == [100_000] * 3 and r.ess[0] <= 100_000
+    with pytest.raises(AttributeError):
+        r._private  # noqa: B018

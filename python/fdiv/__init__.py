@@ -26,7 +26,7 @@ from ._critic import (
     generator_loss,
     log_ratio,
 )
-from ._known import DivergenceResult, bhattacharyya, divergence, renyi
+from ._known import DivergenceResult, Results, bhattacharyya, divergence, renyi
 from ._mc import MCResult
 from ._tails import Comparison, TailWeights, compare, loss_tail_weights, tail_weights
 
@@ -49,6 +49,7 @@ softened_kl = _fixed["softened_kl"]
 __all__ = [
     "Comparison",
     "DivergenceResult",
+    "Results",
     "MCResult",
     "bhattacharyya",
     "divergence",

@@ -23,7 +23,7 @@ from .dist import (
     Poisson,
 )
 
-__all__ = ["DivergenceResult", "divergence", "renyi", "bhattacharyya"]
+__all__ = ["DivergenceResult", "Results", "divergence", "renyi", "bhattacharyya"]
 
 _METHODS = ("auto", "closed", "quad", "mc")
 _NORMAL_CLOSED = {
@@ -54,6 +54,25 @@ class DivergenceResult:
 def _unwrap(x):
     x = np.asarray(x)
     return x[()] if x.ndim == 0 else x
+
+
+class Results(dict):
+    """The results for a list of divergences: a dict name -> result, whose fields are also
+    readable across the list, stacked on a new first axis in the list's order
+    (``r.value[i]`` is ``list(r.values())[i].value``; ``r.ci(0.95)`` stacks the intervals)."""
+
+    def __getattr__(self, field):
+        if field.startswith("_"):
+            raise AttributeError(field)
+        vals = [getattr(v, field) for v in self.values()]
+        try:
+            return np.stack([np.asarray(v) for v in vals])
+        except ValueError:  # ragged or non-numeric: a plain list
+            return vals
+
+    def ci(self, level: float = 0.95):
+        lo, hi = zip(*(v.ci(level) for v in self.values()))
+        return np.stack([np.asarray(x) for x in lo]), np.stack([np.asarray(x) for x in hi])
 
 
 _EXPFAM_CLOSED = _NORMAL_CLOSED - {"total_variation"}
@@ -183,12 +202,14 @@ def divergence(
                 if seed is None
                 else np.random.SeedSequence(int(seed.integers(0, 2**63)))
             )
-        return {
-            (x if isinstance(x, str) else repr(x)): divergence(
-                P, Q, x, method, rtol, atol, limit, **kw
-            )
-            for x in d
-        }
+        return Results(
+            {
+                (x if isinstance(x, str) else repr(x)): divergence(
+                    P, Q, x, method, rtol, atol, limit, **kw
+                )
+                for x in d
+            }
+        )
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
     for x, nm in ((P, "P"), (Q, "Q")):
