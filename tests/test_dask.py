@@ -10,7 +10,7 @@ import fdiv
 from fdiv import dist
 
 da = pytest.importorskip("dask.array", reason="dask is the optional 'dask' extra")
-distributed = pytest.importorskip("dask.distributed")
+distributed = pytest.importorskip("dask.distributed", reason="the optional 'dask' extra")
 
 
 def test_ufuncs_are_lazy_on_dask_arrays():

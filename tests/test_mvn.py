@@ -8,6 +8,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 import scipy.stats as st
+from _families import SCIPY_TWINS
 from hypothesis import given
 from hypothesis import strategies as hs
 
@@ -236,17 +237,7 @@ def test_mvnormal_bad_calls():
 
 # ---- 1-D distribution methods ----------------------------------------------------------------
 
-SCIPY = [
-    (dist.Normal(0.5, 2.0), st.norm(0.5, 2.0)),
-    (dist.Laplace(-1.0, 0.5), st.laplace(-1.0, 0.5)),
-    (dist.Logistic(0.0, 3.0), st.logistic(0.0, 3.0)),
-    (dist.Cauchy(1.0, 0.1), st.cauchy(1.0, 0.1)),
-    (dist.StudentT(3.0, 1.0, 2.0), st.t(3.0, 1.0, 2.0)),
-    (dist.Uniform(-1.0, 2.0), st.uniform(-1.0, 3.0)),
-    (dist.Beta(2.0, 0.5), st.beta(2.0, 0.5)),
-    (dist.Gamma(2.5, 1.5), st.gamma(2.5, scale=1.5)),
-    (dist.Exponential(2.0), st.expon(scale=2.0)),
-]
+SCIPY = SCIPY_TWINS
 XS = np.array([-50.0, -3.0, -0.5, 0.0, 0.25, 0.5, 0.999, 2.0, 7.0, 60.0])
 
 
