@@ -355,10 +355,14 @@ void dist_eval(int which, int k, const int32_t* kinds, const double* params, con
                const double* x, std::ptrdiff_t n, double* out) {
     parallel_for(n, [&](std::ptrdiff_t lo, std::ptrdiff_t hi) {
         std::vector<dist1> comp(k);
+        const double* built = nullptr;  // the parameter row comp was prepared from
         for (std::ptrdiff_t i = lo; i < hi; ++i) {
-            for (int j = 0; j < k; ++j) {
-                const double* a = params + (i * k + j) * 3;
-                comp[j] = make_dist(kinds[j], a[0], a[1], a[2]);
+            // a broadcast batch repeats its rows: prepare (logs, lgammas) only on a change
+            const double* row = params + i * k * 3;
+            if (!built || !std::equal(row, row + 3 * k, built)) {
+                for (int j = 0; j < k; ++j)
+                    comp[j] = make_dist(kinds[j], row[3 * j], row[3 * j + 1], row[3 * j + 2]);
+                built = row;
             }
             mixture m{k, comp.data(), logw + i * k};
             out[i] = which == 0 ? m.logpdf(x[i]) : m.cdf(x[i]);
