@@ -19,17 +19,21 @@
 #include "mc_batch.h"
 #include "parallel.h"
 #include "quad_batch.h"
+#include "simd/dispatch.h"
 
 namespace fdv {
 
 namespace {
 
-// A Philox4x32-10 stream behind NumPy's bitgen_t.
+// A Philox4x32-10 stream behind NumPy's bitgen_t.  Counter j of stream (item, block) is
+// (lo32(j), hi32(j), block, item); its words are produced kCounters at a time, by the vector
+// generator of simd/mc-inl.h where there is one (word for word Random123's, which the
+// scalar fallback runs and tests/test_mc.py compares against).
 class philox_rng {
    public:
-    philox_rng(std::uint64_t key, std::uint32_t item, std::uint32_t block) {
-        key_ = {{std::uint32_t(key), std::uint32_t(key >> 32)}};
-        ctr_ = {{0u, 0u, block, item}};
+    philox_rng(std::uint64_t key, std::uint32_t item, std::uint32_t block)
+        : k0_(std::uint32_t(key)), k1_(std::uint32_t(key >> 32)), block_(block), item_(item) {
+        fill_ = simd::find_philox();
         bg_.state = this;
         bg_.next_uint64 = &next64;
         bg_.next_uint32 = &next32;
@@ -49,22 +53,36 @@ class philox_rng {
     double laplace() { return random_laplace(&bg_, 0.0, 1.0); }
     double logistic() { return random_logistic(&bg_, 0.0, 1.0); }
 
+    // Words of counters c0 .. c0 + n - 1, Random123's scalar Philox (the reference).
+    static void scalar_fill(std::uint64_t c0, std::uint32_t w2, std::uint32_t w3, std::uint32_t k0,
+                            std::uint32_t k1, std::size_t n, std::uint32_t* out) {
+        r123::Philox4x32 gen;
+        const r123::Philox4x32::key_type key = {{k0, k1}};
+        for (std::size_t j = 0; j < n; ++j) {
+            const std::uint64_t c = c0 + j;
+            const r123::Philox4x32::ctr_type ctr = {
+                {std::uint32_t(c), std::uint32_t(c >> 32), w2, w3}};
+            const auto o = gen(ctr, key);
+            for (int r = 0; r < 4; ++r) out[4 * j + size_t(r)] = o.v[r];
+        }
+    }
+
    private:
-    using gen_t = r123::Philox4x32;
-    gen_t gen_;
-    gen_t::key_type key_;
-    gen_t::ctr_type ctr_, out_;
-    int used_ = 4;
+    static constexpr std::size_t kCounters = 64;
+    std::uint32_t k0_, k1_, block_, item_;
+    simd::philox_fn fill_;
+    std::uint64_t next_ctr_ = 0;
+    std::size_t used_ = 4 * kCounters;
+    std::uint32_t words_[4 * kCounters];
     bitgen_t bg_;
 
     std::uint32_t word() {
-        if (used_ == 4) {
-            out_ = gen_(ctr_, key_);
-            // the low 64 bits count draws within the block
-            if (++ctr_.v[0] == 0) ++ctr_.v[1];
+        if (used_ == 4 * kCounters) {
+            (fill_ ? fill_ : &scalar_fill)(next_ctr_, block_, item_, k0_, k1_, kCounters, words_);
+            next_ctr_ += kCounters;
             used_ = 0;
         }
-        return out_.v[used_++];
+        return words_[used_++];
     }
     static std::uint64_t next64(void* s) {
         auto* g = static_cast<philox_rng*>(s);
@@ -133,7 +151,11 @@ size_t keep_for(std::int64_t n) {
         std::max<double>(8.0, std::min({double(n) / 5.0, 3.0 * std::sqrt(double(n)), 256.0})));
 }
 
-// Block b of item i: the fused loop.
+// Block b of item i: the fused loop, over batches of kBatch draws: sample them (stored by
+// coordinate), then each log density over the batch (vectorised), then the terms, then the
+// accumulators.  Nothing here depends on the thread that runs the block.
+constexpr std::int64_t kBatch = 256;
+
 mc::block_stats run_block(const std::string& name, const double* param, std::ptrdiff_t i,
                           std::int64_t b, const mc_layout& P, const mc_layout& Q,
                           const mc_layout* R, int mode, std::int64_t n, std::int64_t block,
@@ -147,29 +169,59 @@ mc::block_stats run_block(const std::string& name, const double* param, std::ptr
     const mc::mvmix& src = mode == MC_FROM_Q || mode == MC_MASS_OF_Q ? mq
                            : mode == MC_PROPOSAL                     ? mr
                                                                      : mp;
-    const bool balanced = mode == MC_BALANCED;
+    const bool balanced = mode == MC_BALANCED, weighted = balanced || mode == MC_PROPOSAL;
+    const mc::mvmix::lse_fn lse = simd::find_lse();
     philox_rng g(key, std::uint32_t(i), std::uint32_t(b));
-    std::vector<double> x(P.k), z(P.k);
+    const int k = P.k;
+    const size_t nw = size_t(std::max({mp.comp.size(), mq.comp.size(), mr.comp.size()}) + 1);
+    // per-thread buffers: draws by coordinate, the log densities, terms, weights, work
+    thread_local std::vector<double> buf;
+    buf.resize(size_t(kBatch) * (size_t(k) + 6 + nw) + 2 * size_t(k));
+    double* X = buf.data();
+    double* lp = X + kBatch * k;
+    double* lq = lp + kBatch;
+    double* lr = lq + kBatch;
+    double* y = lr + kBatch;
+    double* w = y + kBatch;
+    double* work = w + kBatch;
+    double* x = work + kBatch * std::int64_t(nw);
+    double* z = x + k;
     term T{F, mode};
     mc::block_stats s;
     const std::int64_t m = std::min(block, n - b * block);
-    for (std::int64_t j = 0; j < m; ++j) {
-        if (balanced)
-            (g.uniform() < 0.5 ? mp : mq).sample(g, x.data(), z.data());
-        else
-            src.sample(g, x.data(), z.data());
-        double lp = mp.logpdf(x.data(), z.data());
-        double lq = mq.logpdf(x.data(), z.data());
-        double lr = 0.0;
-        if (mode == MC_PROPOSAL) {
-            lr = mr.logpdf(x.data(), z.data());
-        } else if (balanced) {  // log((p + q)/2)
-            double hi = std::max(lp, lq), lo = std::min(lp, lq);
-            lr = hi + std::log1p(std::exp(lo - hi)) - LN2_HI - LN2_LO;
+    for (std::int64_t j0 = 0; j0 < m; j0 += kBatch) {
+        const std::int64_t nb = std::min(kBatch, m - j0);
+        for (std::int64_t j = 0; j < nb; ++j) {
+            if (balanced)
+                (g.uniform() < 0.5 ? mp : mq).sample(g, x, z);
+            else
+                src.sample(g, x, z);
+            for (int c = 0; c < k; ++c) X[c * nb + j] = x[c];
         }
-        double w;
-        double y = (lp == -inf && lq == -inf) ? (w = 0.0, 0.0) : T(lp, lq, lr, w);
-        s.add(y, w, keep);
+        mp.logpdf_batch(X, nb, lp, work, lse);
+        mq.logpdf_batch(X, nb, lq, work, lse);
+        if (mode == MC_PROPOSAL) {
+            mr.logpdf_batch(X, nb, lr, work, lse);
+        } else if (balanced) {  // log((p + q)/2)
+            for (std::int64_t j = 0; j < nb; ++j) {
+                double hi = std::max(lp[j], lq[j]), lo = std::min(lp[j], lq[j]);
+                lr[j] = hi + std::log1p(std::exp(lo - hi)) - LN2_HI - LN2_LO;
+            }
+        }
+        if (mode == MC_FROM_Q) {
+            for (std::int64_t j = 0; j < nb; ++j)
+                y[j] = lq[j] == -inf && lp[j] == -inf ? 0.0 : F.f_logu(lp[j] - lq[j], F.param);
+        } else if (mode == MC_FROM_P) {
+            for (std::int64_t j = 0; j < nb; ++j)
+                y[j] = lp[j] == -inf && lq[j] == -inf ? 0.0
+                       : lq[j] == -inf                ? F.df_inf  // f_dual(0) = f'(inf)
+                                                      : F.dual_f_logu(lq[j] - lp[j], F.dual_param);
+        } else {
+            for (std::int64_t j = 0; j < nb; ++j)
+                y[j] = (lp[j] == -inf && lq[j] == -inf) ? (w[j] = 0.0, 0.0)
+                                                        : T(lp[j], lq[j], lr[j], w[j]);
+        }
+        s.add_batch(y, weighted ? w : nullptr, nb, keep);
     }
     s.flush();
     return s;
@@ -294,6 +346,12 @@ void mc_sample(const mc_layout& D, std::ptrdiff_t item, std::int64_t stream, std
     philox_rng g(key, std::uint32_t(stream), std::uint32_t(block));
     std::vector<double> z(D.k);
     for (std::int64_t j = 0; j < n; ++j) m.sample(g, x + j * D.k, z.data());
+}
+
+void mc_philox_words(std::uint64_t c0, std::uint32_t w2, std::uint32_t w3, std::uint32_t k0,
+                     std::uint32_t k1, std::size_t n, bool vector, std::uint32_t* out) {
+    simd::philox_fn f = vector ? simd::find_philox() : nullptr;
+    (f ? f : &philox_rng::scalar_fill)(c0, w2, w3, k0, k1, n, out);
 }
 
 }  // namespace fdv

@@ -68,4 +68,9 @@ void mc_logpdf(const mc_layout& D, std::ptrdiff_t items, const double* x, std::p
 void mc_sample(const mc_layout& D, std::ptrdiff_t item, std::int64_t stream, std::int64_t block,
                std::uint64_t key, std::int64_t n, double* x);
 
+// Philox4x32-10 words of counters c0 .. c0 + n - 1 (out: 4 n words), by the vector generator
+// (vector = true; the scalar one where Highway is absent) or Random123's scalar one.
+void mc_philox_words(std::uint64_t c0, std::uint32_t w2, std::uint32_t w3, std::uint32_t k0,
+                     std::uint32_t k1, std::size_t n, bool vector, std::uint32_t* out);
+
 }  // namespace fdv

@@ -138,6 +138,14 @@ farr py_mc_sample(py::tuple D, std::int64_t item, std::uint64_t key, std::int64_
     return x;
 }
 
+py::array_t<std::uint32_t> py_philox(std::uint64_t c0, std::uint32_t w2, std::uint32_t w3,
+                                     std::uint32_t k0, std::uint32_t k1, std::size_t n,
+                                     bool vector) {
+    py::array_t<std::uint32_t> out(py::ssize_t(4 * n));
+    fdv::mc_philox_words(c0, w2, w3, k0, k1, n, vector, out.mutable_data());
+    return out;
+}
+
 bool py_full_support(py::tuple D) {
     layout l = unpack(D, "D");
     return fdv::mc_full_support(l.L);
@@ -156,6 +164,8 @@ void register_mc(py::module_& m) {
     m.def("mc_sample", &py_mc_sample, py::arg("D"), py::arg("item"), py::arg("key"), py::arg("n"),
           py::arg("block") = 0, py::arg("stream") = -1);
     m.def("mc_full_support", &py_full_support);
+    m.def("mc_philox_words", &py_philox, py::arg("c0"), py::arg("w2"), py::arg("w3"), py::arg("k0"),
+          py::arg("k1"), py::arg("n"), py::arg("vector"));
 #else
     m.attr("HAVE_MC") = false;
     (void)&unpack;

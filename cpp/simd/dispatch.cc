@@ -32,6 +32,7 @@ bool enabled() { return g_enabled.load(std::memory_order_relaxed); }
 #include "simd/chi2-inl.h"
 #include "simd/js-inl.h"
 #include "simd/kl-inl.h"
+#include "simd/mc-inl.h"
 #include "simd/tv-inl.h"
 // clang-format on
 
@@ -56,6 +57,16 @@ namespace HWY_NAMESPACE {
 FDIV_SIMD_UNARY(FDIV_SIMD_DEFINE)
 FDIV_SIMD_PARAM(FDIV_SIMD_DEFINE_P)
 
+void mc_lse(const double* v, std::ptrdiff_t m, std::ptrdiff_t stride, std::ptrdiff_t n,
+            double* out) {
+    k::lse(v, m, stride, n, out);
+}
+
+void mc_philox(std::uint64_t c0, std::uint32_t w2, std::uint32_t w3, std::uint32_t k0,
+               std::uint32_t k1, std::size_t n, std::uint32_t* out) {
+    k::philox(c0, w2, w3, k0, k1, n, out);
+}
+
 // the name of the target this code was compiled for
 const char* this_target() { return hwy::TargetName(HWY_TARGET); }
 
@@ -75,6 +86,8 @@ namespace fdv {
 FDIV_SIMD_UNARY(FDIV_SIMD_EXPORT)
 FDIV_SIMD_PARAM(FDIV_SIMD_EXPORT)
 HWY_EXPORT(this_target);
+HWY_EXPORT(mc_lse);
+HWY_EXPORT(mc_philox);
 
 namespace simd {
 namespace {
@@ -123,6 +136,21 @@ std::vector<std::string> vectorised() {
     return v;
 }
 
+namespace {
+void mc_lse_entry(const double* v, std::ptrdiff_t m, std::ptrdiff_t stride, std::ptrdiff_t n,
+                  double* out) {
+    HWY_DYNAMIC_DISPATCH(mc_lse)(v, m, stride, n, out);
+}
+}  // namespace
+lse_fn find_lse() { return enabled() ? &mc_lse_entry : nullptr; }
+namespace {
+void mc_philox_entry(std::uint64_t c0, std::uint32_t w2, std::uint32_t w3, std::uint32_t k0,
+                     std::uint32_t k1, std::size_t n, std::uint32_t* out) {
+    HWY_DYNAMIC_DISPATCH(mc_philox)(c0, w2, w3, k0, k1, n, out);
+}
+}  // namespace
+philox_fn find_philox() { return &mc_philox_entry; }
+
 std::string target_name() { return HWY_DYNAMIC_DISPATCH(this_target)(); }
 
 std::vector<std::string> compiled_targets() {
@@ -164,6 +192,8 @@ namespace fdv::simd {
 unary find_unary(const std::string&) { return {}; }
 param find_param(const std::string&) { return {}; }
 std::vector<std::string> vectorised() { return {}; }
+lse_fn find_lse() { return nullptr; }
+philox_fn find_philox() { return nullptr; }
 std::string target_name() { return "scalar"; }
 std::vector<std::string> compiled_targets() { return {"scalar"}; }
 std::string library_version() { return ""; }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,17 @@ unary find_unary(const std::string& name);
 param find_param(const std::string& name);
 // Names of every vectorised ufunc.
 std::vector<std::string> vectorised();
+
+// Monte Carlo: out[j] = log sum_c exp(v[c * stride + j]) for j < n over m rows (+-inf where
+// the largest term is), vectorised; null without Highway or while set_enabled(false).
+using lse_fn = void (*)(const double* v, std::ptrdiff_t m, std::ptrdiff_t stride, std::ptrdiff_t n,
+                        double* out);
+lse_fn find_lse();
+// Philox4x32-10 words of counters c0 .. c0 + n - 1 (Random123's order; mc-inl.h), vectorised;
+// null without Highway.
+using philox_fn = void (*)(std::uint64_t c0, std::uint32_t w2, std::uint32_t w3, std::uint32_t k0,
+                           std::uint32_t k1, std::size_t n, std::uint32_t* out);
+philox_fn find_philox();
 
 // The target chosen at run time ("AVX3", "AVX2", ..., "scalar" without Highway).
 std::string target_name();

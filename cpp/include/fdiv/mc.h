@@ -101,6 +101,43 @@ struct mvcomp {
         return lz - 0.5 * (df + k) * std::log1p(q / df);
     }
 
+    // Log densities of nb points at once: X[i * nb + j] is coordinate i of point j (by
+    // coordinate, so that every loop runs over contiguous draws and vectorises); tmp: nb.
+    // The same arithmetic as logpdf, term by term.
+    void logpdf_batch(const double* X, std::ptrdiff_t nb, double* out, double* tmp) const {
+        for (std::ptrdiff_t j = 0; j < nb; ++j) out[j] = 0.0;
+        if (kind == MV_INDEP) {
+            for (int i = 0; i < k; ++i) {
+                const double* x = X + i * nb;
+                if (d[i].kind == NORMAL) {
+                    const double a = d[i].a, b = ib[i], c = d[i].lz;
+                    for (std::ptrdiff_t j = 0; j < nb; ++j) {
+                        const double zj = (x[j] - a) * b;
+                        out[j] += -0.5 * zj * zj + c;
+                    }
+                } else {
+                    for (std::ptrdiff_t j = 0; j < nb; ++j) out[j] += logpdf1(d[i], x[j]);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < k; ++i) {  // out += (row i of L^-1 (x - mean))^2
+            for (std::ptrdiff_t j = 0; j < nb; ++j) tmp[j] = 0.0;
+            for (int p = 0; p <= i; ++p) {
+                const double c = Linv[i * k + p], mu = mean[p];
+                const double* x = X + p * nb;
+                for (std::ptrdiff_t j = 0; j < nb; ++j) tmp[j] += c * (x[j] - mu);
+            }
+            for (std::ptrdiff_t j = 0; j < nb; ++j) out[j] += tmp[j] * tmp[j];
+        }
+        if (kind == MV_NORMAL) {
+            for (std::ptrdiff_t j = 0; j < nb; ++j) out[j] = -0.5 * out[j] + lz;
+        } else {
+            const double h = 0.5 * (df + k);
+            for (std::ptrdiff_t j = 0; j < nb; ++j) out[j] = lz - h * std::log1p(out[j] / df);
+        }
+    }
+
     template <class Rng>
     void sample(Rng& g, double* x, double* z) const {
         if (kind == MV_INDEP) {
@@ -179,6 +216,46 @@ struct mvmix {
         return s == 0.0 ? top : top + std::log1p(s);
     }
 
+    // Log densities of nb points stored by coordinate (mvcomp::logpdf_batch); work: (m + 1) nb
+    // doubles for m components.  lse: the vector log-sum-exp (simd::find_lse) or null for
+    // the scalar one of logpdf.
+    using lse_fn = void (*)(const double*, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t, double*);
+    void logpdf_batch(const double* X, std::ptrdiff_t nb, double* out, double* work,
+                      lse_fn lse) const {
+        const std::ptrdiff_t m = std::ptrdiff_t(comp.size());
+        double* tmp = work + m * nb;
+        if (m == 1) {
+            comp[0].logpdf_batch(X, nb, out, tmp);
+            for (std::ptrdiff_t j = 0; j < nb; ++j) out[j] += logw[0];
+            return;
+        }
+        for (std::ptrdiff_t c = 0; c < m; ++c) {
+            double* v = work + c * nb;
+            comp[size_t(c)].logpdf_batch(X, nb, v, tmp);
+            for (std::ptrdiff_t j = 0; j < nb; ++j) v[j] += logw[size_t(c)];
+        }
+        if (lse) {
+            lse(work, m, nb, nb, out);
+            return;
+        }
+        for (std::ptrdiff_t j = 0; j < nb; ++j) {  // the scalar log-sum-exp of logpdf
+            double top = -inf;
+            std::ptrdiff_t it = 0;
+            for (std::ptrdiff_t c = 0; c < m; ++c)
+                if (work[c * nb + j] > top) top = work[c * nb + j], it = c;
+            if (top == -inf || top == inf) {
+                out[j] = top;
+                continue;
+            }
+            double s = 0.0;
+            for (std::ptrdiff_t c = 0; c < m; ++c) {
+                const double e = work[c * nb + j] - top;
+                if (c != it && e > -40.0) s += std::exp(e);
+            }
+            out[j] = s == 0.0 ? top : top + std::log1p(s);
+        }
+    }
+
     template <class Rng>
     void sample(Rng& g, double* x, double* z) const {
         size_t i = 0;
@@ -244,6 +321,61 @@ struct block_stats {
             std::pop_heap(top.begin(), top.end(), std::greater<>());
             top.back() = a;
             std::push_heap(top.begin(), top.end(), std::greater<>());
+        }
+    }
+
+    // add() for nb terms (weights w, or all 1 where w is null).  The common case, every term
+    // finite, runs as one chunk-sized pass with four interleaved partial sums; a batch with
+    // a non-finite term goes through add() term by term.
+    void add_batch(const double* y, const double* w, std::ptrdiff_t nb, size_t keep) {
+        bool finite = nb <= 256;
+        for (std::ptrdiff_t j = 0; j < nb; ++j) finite &= std::fabs(y[j]) < inf;
+        if (!finite) {
+            for (std::ptrdiff_t j = 0; j < nb; ++j) add(y[j], w ? w[j] : 1.0, keep);
+            return;
+        }
+        flush();
+        const double c = y[0];
+        double s[4] = {0, 0, 0, 0}, q[4] = {0, 0, 0, 0};
+        double mn[4] = {inf, inf, inf, inf}, mx[4] = {-inf, -inf, -inf, -inf};
+        std::ptrdiff_t j = 0;
+        for (; j + 4 <= nb; j += 4)
+            for (int l = 0; l < 4; ++l) {
+                const double v = y[j + l], dv = v - c;
+                s[l] += dv, q[l] += dv * dv;
+                mn[l] = std::min(mn[l], v), mx[l] = std::max(mx[l], v);
+            }
+        for (int l = 0; j < nb; ++j, ++l) {
+            const double v = y[j], dv = v - c;
+            s[l] += dv, q[l] += dv * dv;
+            mn[l] = std::min(mn[l], v), mx[l] = std::max(mx[l], v);
+        }
+        cn = double(nb), c0 = c;
+        cs = (s[0] + s[1]) + (s[2] + s[3]), cq = (q[0] + q[1]) + (q[2] + q[3]);
+        flush();
+        lo = std::min({lo, mn[0], mn[1], mn[2], mn[3]});
+        hi = std::max({hi, mx[0], mx[1], mx[2], mx[3]});
+        if (w) {
+            for (std::ptrdiff_t i = 0; i < nb; ++i) sw += w[i], sw2 += w[i] * w[i];
+        } else {
+            sw += double(nb), sw2 += double(nb);
+        }
+        if (keep == 0) return;
+        std::ptrdiff_t i = 0;
+        for (; i < nb && top.size() < keep; ++i) {
+            top.push_back(std::fabs(y[i]));
+            if (top.size() == keep) std::make_heap(top.begin(), top.end(), std::greater<>());
+        }
+        if (i == nb) return;
+        double thr = top.front();  // min-heap of the largest
+        for (; i < nb; ++i) {
+            const double a = std::fabs(y[i]);
+            if (a > thr) {
+                std::pop_heap(top.begin(), top.end(), std::greater<>());
+                top.back() = a;
+                std::push_heap(top.begin(), top.end(), std::greater<>());
+                thr = top.front();
+            }
         }
     }
 
