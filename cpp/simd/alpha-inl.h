@@ -24,7 +24,8 @@ struct alpha_objective_logu {
         const V64 A = C(a);
         V64 ph = hn::Mul(A, l);
         V64 pl = fma(A, l, hn::Neg(ph));
-        rare = outside(ph, -700.0, 700.0);
+        // |a l| < 1e-290 (a subnormal product; a tiny a) also runs the scalar kernel
+        rare = hn::Or(outside(ph, -700.0, 700.0), hn::Lt(hn::Abs(ph), C(1e-290)));
         return hn::Div(hn::Neg(expm1_dd(ph, pl)), A);
     }
 };

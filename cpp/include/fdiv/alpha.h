@@ -130,17 +130,29 @@ struct alpha {
             return (std::exp(r) * e - std::expm1(r)) / a;
         }
         // a < 1/2
-        if (ph > 700.0) {  // a < 0, r very negative: f = e^{a r}/(a (a - 1)) (1 + O(e^-700))
+        if (ph > 700.0) {
+            // 0 < a < 1/2: r = ph/a > 1400, and f > e^r (1 - a)^-1 (1 - e^-r r) overflows.
+            if (a > 0.0) return inf;
+            // a < 0, r very negative: f = e^{a r}/(a (a - 1)) (1 + O(e^-700))
             if (ph == inf) return inf;
             double sh, sl;
             two_sum(ph, -log_aa1(a), sh, sl);
             return exp_dd(sh, sl + pl);
         }
-        double e = expm1_dd(ph, pl) / a;
         if (r > 700.0) {
-            double x = (-std::expm1(-r) - std::exp(-r) * e) / (1.0 - a);
-            return exp_mul(r, x);
+            // f = e^r x/(1 - a), x = 1 - e^-r - T, T = e^-r expm1(a r)/a.  |T| < 1e-290 here
+            // (|a r| < 1: T ~ r e^-r; else |a| >= 1/r and e^-r/|a| <= r e^-r), so T only has to
+            // be formed without 0 * inf: expm1(a r)/a alone overflows for a tiny |a| (a fuzzer
+            // find: a = 2.2e-308, r = 1.8e308 gave NaN).
+            double T = std::fabs(ph) < 1.0 ? r * std::exp(-r)
+                                           : std::exp(-r - std::log(std::fabs(a))) *
+                                                 std::copysign(std::expm1(ph), a);
+            return exp_mul(r, (-std::expm1(-r) - T) / (1.0 - a));
         }
+        // (u^a - 1)/a = expm1(a r)/a; where a r is tiny (a subnormal product loses the low
+        // bits of a r, which the division by a would magnify) it is r exprel(a r).
+        double e = std::fabs(ph) < 1e-4 ? r * (1.0 + ph * (0.5 + ph * (1.0 / 6 + ph / 24)))
+                                        : expm1_dd(ph, pl) / a;
         return (std::expm1(r) - e) / (1.0 - a);
     }
 
@@ -182,10 +194,10 @@ struct alpha {
         two_prod(bh, t, ph, pl);
         pl += bl * t;  // b t = ph + pl
         base b;
-        if (!(std::fabs(ph) < inf)) {  // b t overflowed (huge a or t): s = +-inf
-            b.sh = ph;
+        if (!(std::fabs(ph) < inf)) {  // b t overflowed (huge a or t): s = +-inf in double,
+            b.sh = ph;                  // but log s = log|b| + log|t| (+ O(1e-308)) is finite
             b.sl = 0.0;
-            b.ls = ph > 0.0 ? inf : nan;
+            b.ls = ph > 0.0 ? std::log(std::fabs(bh)) + std::log(std::fabs(t)) : nan;
             return b;
         }
         double sh, se;
@@ -202,9 +214,20 @@ struct alpha {
             double yl = std::fma(qh, s.ls, -y) + ql * s.ls;
             return exp_dd(y, yl);
         }
+        if (s.sh == inf) return std::exp(y);  // s overflowed; its log did not
+        double d = qh * s.sl / s.sh + ql * s.ls;  // first-order correction to pow(sh, qh)
+        if (std::fabs(d) > 1e-9) {
+            // A huge exponent (a near 1: q = a/(a - 1) ~ 1e16) amplifies sl past first
+            // order; redo it in long double from s - 1 = (sh - 1) + sl (sh - 1 is exact for
+            // sh in [1/2, 2]), so that log s keeps its relative accuracy.
+            using ld = long double;
+            ld ls = s.sh >= 0.5 && s.sh <= 2.0 ? std::log1p(ld(s.sh - 1.0) + ld(s.sl))
+                                                : std::log(ld(s.sh)) + ld(s.sl) / ld(s.sh);
+            return static_cast<double>(std::exp((ld(qh) + ld(ql)) * ls));
+        }
         double p = std::pow(s.sh, qh);
         if (!(p > 0.0 && p < inf)) return p;
-        return std::fma(p, qh * s.sl / s.sh + ql * s.ls, p);
+        return std::fma(p, d, p);
     }
     static double powm1_base(const base& s, double qh, double ql) {
         double y = qh * s.ls;
@@ -232,6 +255,15 @@ struct alpha {
         }
         double b = bh + bl;
         double qh = a / b;
+        // expm1(q log s)/a = (log s / b) (1 + q log s/2 + ...): for a tiny a the product
+        // q log s may be subnormal, and dividing its rounding by a would magnify it.
+        if (std::fabs(qh * s.ls) < 1e-290) return s.ls / b;
+        if (s.sh == inf) {
+            // b t overflowed (s = b t to 1e-308): s^q/a = s^{1 + 1/b}/a = t (b/a) e^{log(s)/b},
+            // where the exponent log(s)/b is small whenever |a| is huge.
+            double v = std::fabs(t) * (std::fabs(bh) / std::fabs(a)) * std::exp(s.ls / b);
+            return (a > 0.0 ? v : -v) - 1.0 / a;
+        }
         double ql = (std::fma(-qh, bh, a) - qh * bl) / b;
         double pm = powm1_base(s, qh, ql);
         if (std::fabs(pm) == inf) {
@@ -309,6 +341,7 @@ struct alpha {
         if (std::fabs(l) == inf) return -std::expm1(a * l) / a;
         double ph, pl;
         two_prod(a, l, ph, pl);
+        if (std::fabs(ph) < 1e-290) return -l * (1.0 + 0.5 * ph);  // a l below the normals
         if (ph > 700.0) {
             double sh, sl;
             two_sum(ph, -std::log(std::fabs(a)), sh, sl);

@@ -109,6 +109,9 @@ FDIV_INLINE double log1pmx(double y) {
 // which is exact in u (exp(x log u) would magnify the rounding of log u by |x log u|).
 FDIV_INLINE double powm1_over(double u, double L, double xh, double xl) {
     double p = xh * L;
+    // A product below the normal range has lost its low bits (a subnormal exponent, say),
+    // which the division by x would magnify: there (e^{xL} - 1)/x = L (1 + xL/2) exactly.
+    if (std::fabs(p) < 1e-290) return L * (1.0 + 0.5 * p);
     if (std::fabs(p) < 0.5) {
         double lo = std::fma(xh, L, -p) + xl * L;
         return expm1_dd(p, lo) / (xh + xl);
