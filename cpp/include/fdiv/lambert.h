@@ -95,10 +95,15 @@ FDIV_INLINE double jeffreys_inv_df(double t) {
 // i.e. s = -W_{-1}(-2 e^{t-1}) - 1.  delta is formed as -(t + LN2_HI) - LN2_LO with the
 // TwoSum error, so t within 1e-16 of -log 2 keeps its digits (MATH.md §1).
 // Returns s (0 for delta <= 0, meaning t is at or beyond the boundary).
-FDIV_INLINE double srkl_solve(double t) {
+FDIV_INLINE double srkl_delta(double t) {
     double sh, se;
     two_sum(t, LN2_HI, sh, se);
-    double delta = -(sh + (se + LN2_LO));
+    return -(sh + (se + LN2_LO));
+}
+// t lies in dom f* (srkl_solve(t) > 0) without solving for s
+FDIV_INLINE bool srkl_inside(double t) { return srkl_delta(t) > 0.0; }
+FDIV_INLINE double srkl_solve(double t) {
+    const double delta = srkl_delta(t);
     if (!(delta > 0.0)) return 0.0;
     double s;
     if (delta > 1e3) {

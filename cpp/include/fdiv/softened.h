@@ -85,7 +85,7 @@ struct softened_reverse_kl {
     }
     // f'(e^v) -> -log 2 from below; the double nearest -log 2 (-LN2_HI) lies outside dom f*.
     static double activation(double v) {
-        return step_inside(df_logu(v), [](double t) { return srkl_solve(t) > 0.0; });
+        return step_inside(df_logu(v), [](double t) { return srkl_inside(t); });
     }
     static double ratio_activation(double v) { return activation(v); }
     static double log_ratio(double v) { return v; }
