@@ -5,13 +5,18 @@ Run by hand from the repository root and commit the output::
 
     python tests/gen_reference.py            # writes tests/data/<id>.csv
     python tests/gen_reference.py --check    # cross-checks the definitions below (and MATH.md)
+                                             # at the regular parameters
 
 One CSV per divergence id, columns ``method,dtype,param,x,expected,tol_ulp``:
 
 * ``method``: f, df, d2f, f_logu, df_logu, log_d2f_logu, conj, inv_df, activation
   (the ufunc is ``fdiv.ufuncs.<id>_<method>``; perspective is not tabulated);
 * ``dtype``: float64 or float32 (float32 inputs and parameters are float32 values);
-* ``param``: alpha (id ``alpha``) or pi (id ``js_weighted``) as ``float.hex``, empty otherwise;
+* ``param``: alpha (id ``alpha``) or pi (id ``js_weighted``) as ``float.hex``, empty otherwise:
+  ``ALPHAS`` / ``PIS`` in both dtypes, and the extreme parameters ``ALPHAS_EXTREME`` (subnormal,
+  DBL_MIN and tiny alpha of both signs, alpha one ulp from 1 and 2, |alpha| up to DBL_MAX) /
+  ``PIS_EXTREME`` (pi from 5e-324 to 1 - 2^-53) in float64 rows only (in float32 most of them
+  round to an invalid 0 or 1, or overflow);
 * ``x``: the input as ``float.hex`` (the exact binary value);
 * ``expected``: the exact mathematical value of the kernel at the exact input, correctly rounded
   (round-half-even, with overflow to +-inf and gradual underflow) to the dtype, as ``float.hex``;
@@ -21,9 +26,14 @@ Every value is computed from the mathematical definition (MATH.md sections 0-3: 
 derivatives, f* = sup_{u>=0}(u t - f(u)) evaluated as t u* - f(u*) at the exact maximiser
 u* = (f')^-1(t), log f'' as the logarithm of f'') at the exact input, never from the stable
 double-precision formulas. The working precision starts at 192 bits plus twice the number of
-bits cancelled near u = 1, r = 0 or a conjugate-domain boundary, and every value is computed at
-precision p and 2p and accepted only when both agree to 2^-100 relative (else p is doubled);
-an exact zero is confirmed at 8p.
+bits cancelled near u = 1, r = 0 or a conjugate-domain boundary, plus twice log2 of 1/|param|,
+1/|param - 1| (below 1) and |param| (above 2): u^alpha - 1 ~ alpha log u cancels 1074 bits at
+alpha = 5e-324, and u* = s^(1/(alpha - 1)) = 1 + log(s)/(alpha - 1) holds log2(alpha) leading
+bits of 1 (the boundaries of dom f*, 1/(1 - alpha) = 1 + 2^-1074 there, are located with the
+same extra bits). Every value is computed at precision p and 2p and accepted only when both
+agree to 2^-100 relative (else p is doubled, also when the check f'(u*) = t fails for lack of
+bits); an exact zero is confirmed at 8p. p is capped at 2^16 bits (MAX_PREC): beyond that the
+generator stops with an error (the extreme parameters settle below 6000 bits).
 
 Tolerance rule (the ``tol_ulp`` column; the error is measured in ULPs of the dtype by
 tests/_ulp.py, err <= tol_ulp is required):
@@ -35,8 +45,9 @@ tests/_ulp.py, err <= tol_ulp is required):
   (the points placed at a nominal distance of 1e-12 included)
   B in {a = f'(0+), b = f'(inf)}: the function itself is ill-conditioned there, so
   tol = max(base, ceil(4 * kappa)) with kappa = |t F'(t) / F(t)| the condition number at the
-  exact input (F = f*, F' = (f')^-1; or F = (f')^-1, F' = 1/f''(F)), computed in mpmath.
-  Rows where F is 0, +-inf or constant keep the base tolerance.
+  exact input (F = f*, F' = (f')^-1; or F = (f')^-1, F' = 1/f''(F)), computed in mpmath
+  ('inf' where kappa exceeds the double range, as at t = 1 for alpha = 5e-324, where
+  1/(1 - alpha) - t = 5e-324). Rows where F is 0, +-inf or constant keep the base tolerance.
 """
 
 from __future__ import annotations
@@ -74,6 +85,30 @@ IDS = [
 METHODS = ["f", "df", "d2f", "f_logu", "df_logu", "log_d2f_logu", "conj", "inv_df", "activation"]
 ALPHAS = [-2.0, -1.0, -0.5, -1e-3, 1e-3, 0.25, 0.5, 0.75, 0.999, 1.001, 1.0 + 1e-6, 1.5, 2.0, 3.0]
 PIS = [0.1, 0.3, 0.5, 0.7, 0.9]
+# Extreme parameters, float64 rows only (most round to 0, 1 or out of range in float32): tiny
+# (subnormal, DBL_MIN) and huge |alpha|, alpha next to 0, 1 and 2; pi next to both ends of (0, 1).
+ALPHAS_EXTREME = [
+    5e-324,
+    -5e-324,
+    1e-310,
+    2.2250738585072014e-308,
+    -1e-300,
+    1e-150,
+    -1e-20,
+    1 - 2**-53,
+    1 + 2**-52,
+    1 - 1e-12,
+    2 - 2**-51,
+    2 + 2**-51,
+    1e20,
+    -1e20,
+    1e300,
+    -1e300,
+    1.7976931348623157e308,
+]
+PIS_EXTREME = [5e-324, 1e-300, 1e-20, 1 - 2**-53, 1 - 1e-12]
+PARAMS = {"alpha": ALPHAS + ALPHAS_EXTREME, "js_weighted": PIS + PIS_EXTREME}
+EXTREME = {"alpha": set(ALPHAS_EXTREME), "js_weighted": set(PIS_EXTREME)}
 LAMBERT = {
     ("jeffreys", "conj"),
     ("jeffreys", "inv_df"),
@@ -540,6 +575,26 @@ def _bits_close(x) -> int:
     return -math.frexp(abs(x))[1] + 1
 
 
+def _bits_big(x) -> int:
+    """log2 |x| for |x| >= 2, else 0."""
+    return max(0, math.frexp(x)[1] - 1) if math.isfinite(x) else 0
+
+
+def param_bits(div: Div) -> int:
+    """Bits cancelled by a parameter next to 0 or 1 (u^alpha - 1 ~ alpha log u, 1 - pi, ...)
+    or lost to a huge one (u* = s^(1/(alpha - 1)) = 1 + log(s)/(alpha - 1) + ...)."""
+    if div.param is None:
+        return 0
+    p = div.param
+    return 2 * (_bits_close(p) + _bits_close(p - 1) + _bits_big(p))
+
+
+def boundary_prec(div: Div, base: int) -> int:
+    """Working precision for locating t relative to a conjugate-domain boundary B: B = 1/(1 -
+    alpha) for alpha = 5e-324 is 1 + 2^-1074, which base bits alone would round to 1."""
+    return base + param_bits(div)
+
+
 def start_prec(div: Div, method: str, x: float) -> int:
     if not math.isfinite(x):
         return 192
@@ -548,7 +603,7 @@ def start_prec(div: Div, method: str, x: float) -> int:
         # (for u far from 1 nothing cancels beyond what doubling the precision reveals)
     elif method in ("conj", "inv_df"):
         extra = 0
-        with mp.workprec(256):
+        with mp.workprec(boundary_prec(div, 256)):
             for B in div.boundaries():
                 d = mpf(x) - B
                 if d != 0:
@@ -560,18 +615,25 @@ def start_prec(div: Div, method: str, x: float) -> int:
         extra += abs(math.frexp(x)[1])
     else:
         extra += int(1.5 * min(abs(x), 1100))
-    if div.param is not None:
-        extra += 2 * (_bits_close(div.param) + _bits_close(div.param - 1))
-    return 192 + extra
+    return 192 + extra + param_bits(div)
+
+
+MAX_PREC = 1 << 16  # a value still unsettled at 2^16 bits (seconds per try) is an error
 
 
 def evaluate(div: Div, method: str, x: float):
     p = start_prec(div, method, x)
     while True:
-        with mp.workprec(p):
-            v1 = div.value(method, x)
-        with mp.workprec(2 * p):
-            v2 = div.value(method, x)
+        try:
+            with mp.workprec(p):
+                v1 = div.value(method, x)
+            with mp.workprec(2 * p):
+                v2 = div.value(method, x)
+        except ArithmeticError:  # the maximiser check failed: too few bits for u* (or a bug)
+            if 2 * p > MAX_PREC:
+                raise
+            p *= 2
+            continue
         if mp.isnan(v1) and mp.isnan(v2):
             return v2, p
         if v1 == v2 and (mp.isinf(v2) or v2 != 0):
@@ -586,7 +648,7 @@ def evaluate(div: Div, method: str, x: float):
                 if abs(v1 - v2) <= abs(v2) * mpf(2) ** -100:
                     return v2, p
         p *= 2
-        if p > 1 << 16:
+        if p > MAX_PREC:
             raise ArithmeticError(
                 f"{div.id}({div.param}).{method}({x!r}): no convergence ({v1}, {v2})"
             )
@@ -689,7 +751,7 @@ def r_points(dtype):
 
 def _near(B, delta, side, fmt):
     """The value of the format nearest to B + side*delta, forced onto the strict side of B."""
-    with mp.workprec(512):
+    with mp.workprec(max(512, mp.prec)):
         x = round_to(B + side * mpf(delta), fmt)
         step = np.float64 if fmt is F64 else np.float32
         while (side < 0 and mpf(x) >= B) or (side > 0 and mpf(x) <= B):
@@ -739,7 +801,7 @@ def t_points(div: Div, dtype):
         inside = (1e-7, 1e-5, 1e-3, 1e-1)
         outside = (1e-5, 0.5)
     xs = [0.0, -0.0, nan] + [s * m for m in mags for s in (1, -1)]
-    with mp.workprec(512):
+    with mp.workprec(boundary_prec(div, 512)):
         a, b = div.a(), div.b()
         for B, is_b in ((b, True), (a, False)):
             if mp.isinf(B):
@@ -774,7 +836,8 @@ def base_tol(id_, method):
 def rows_for(task):
     id_, param = task
     out = []
-    for dtype in ("float64", "float32"):
+    dtypes = ("float64",) if param in EXTREME.get(id_, ()) else ("float64", "float32")
+    for dtype in dtypes:
         fmt = FORMATS[dtype]
         p = None if param is None else (param if dtype == "float64" else f32(param))
         div = Div(id_, p)
@@ -786,25 +849,23 @@ def rows_for(task):
                 exp_ = round_to(v, fmt)
                 tol = base
                 if method in ("conj", "inv_df") and math.isfinite(x):
-                    with mp.workprec(256):
+                    with mp.workprec(boundary_prec(div, 256)):
                         near = any(
                             abs(mpf(x) - B) <= NEAR_BOUNDARY * max(1, abs(B))
                             for B in div.boundaries()
                         )
                     if near:
                         k = kappa(div, method, x, prec)
-                        if k is not None:
-                            tol = max(base, math.ceil(4 * k))
+                        if k is not None:  # (kappa past DBL_MAX: no digit is meaningful)
+                            tol = max(base, math.ceil(4 * k)) if 4 * k < math.inf else math.inf
                 out.append(f"{method},{dtype},{phex},{hexf(x)},{hexf(exp_)},{tol}")
     return id_, param, out
 
 
 def tasks(ids):
     for id_ in ids:
-        if id_ == "alpha":
-            yield from ((id_, a) for a in ALPHAS)
-        elif id_ == "js_weighted":
-            yield from ((id_, p) for p in PIS)
+        if id_ in PARAMS:
+            yield from ((id_, p) for p in PARAMS[id_])
         else:
             yield (id_, None)
 
@@ -822,7 +883,7 @@ def generate(ids, jobs):
                 f"{time.time() - t0:.0f} s",
                 flush=True,
             )
-    order = {"alpha": ALPHAS, "js_weighted": PIS}
+    order = PARAMS
     for id_, by_param in results.items():
         rows = []
         for param in order.get(id_, [None]):
@@ -1046,6 +1107,8 @@ def check(ids):
         print("  MISMATCH", msg)
 
     for id_, param in tasks(ids):
+        if param in EXTREME.get(id_, ()):
+            continue  # same definitions; at 256 bits alpha = 5e-324 would cancel to nothing
         div = Div(id_, param)
         name = f"{id_}({'' if param is None else param})"
         print(name, flush=True)

@@ -26,7 +26,10 @@ except ImportError:  # pytest's importlib import mode does not put tests/ on sys
     import _ulp
 
 VECTORISED = sorted(_core.simd_vectorised())
-PARAMS = {"alpha": (-1.5, 0.5, 2.0, 3.5), "js_weighted": (0.2, 0.5, 0.85)}
+PARAMS = {
+    "alpha": (-1.5, 0.5, 2.0, 3.5, 1e-300, -1e300),
+    "js_weighted": (0.2, 0.5, 0.85, 5e-324, 1e-300, 1 - 1e-12),
+}
 pytestmark = pytest.mark.skipif(not VECTORISED, reason="built without Highway")
 
 

@@ -360,11 +360,16 @@ struct js_weighted_objective_logu {
     static V64 eval(D64 d, V64 l, M64& rare, double pi) {
         rare = outside(l, -700.0, 700.0);
         const double q = 1.0 - pi;
+        const double lp = std::log(pi);
+        // the scalar kernel's other forms run there: pi below e^-20 with l > 30; pi > 0.9 with
+        // pi expm1(l) < -0.9, which needs l < log(0.1) (marked from l < -2)
+        if (lp < -20.0) rare = hn::Or(rare, hn::Gt(l, C(30.0)));
+        if (pi > 0.9) rare = hn::Or(rare, hn::Lt(l, C(-2.0)));
         V64 logm = select_forms(
             hn::Gt(l, C(30.0)),
             [&] {
                 V64 x = hn::Div(hn::Mul(C(q), hn::Exp(d, hn::Neg(l))), C(pi));
-                return hn::Add(hn::Add(l, C(std::log(pi))), hn::Log1p(d, x));
+                return hn::Add(hn::Add(l, C(lp)), hn::Log1p(d, x));
             },
             [&] { return hn::Log1p(d, hn::Mul(C(pi), expm1(l))); });
         return hn::Mul(C(-q), logm);

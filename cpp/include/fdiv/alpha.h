@@ -32,19 +32,22 @@ struct alpha {
         return std::log(std::fabs(a)) + std::log(std::fabs(a - 1.0));
     }
 
+    // In long double: for r < 0 the terms alternate and their sum is up to ~5x smaller than the
+    // largest (f(e^r) at r = -1.6, a near 1), which cost up to 8 ulp in double.
     static double series(double r, double a) {
-        double pw = 0.5 * r * r;
-        double s = 1.0;
-        double sum = pw;
+        using ld = long double;
+        ld R = r, A = a;
+        ld pw = 0.5L * R * R;
+        ld s = 1.0L;
+        ld sum = pw;
         for (int n = 3; n < 80; ++n) {
-            pw *= r / n;
-            s = std::fma(a, s, 1.0);
-            double add = s * pw;
-            sum += add;
-            // S_n may vanish (a = -1), so bound the tail by |pw| (1 + |S_n|), not by `add`.
-            if (std::fabs(pw) * (1.0 + std::fabs(s)) <= 1e-17 * std::fabs(sum)) break;
+            pw *= R / n;
+            s = std::fma(A, s, 1.0L);
+            sum += s * pw;
+            // S_n may vanish (a = -1), so bound the tail by |pw| (1 + |S_n|), not by the term.
+            if (std::fabs(pw) * (1.0L + std::fabs(s)) <= 1e-19L * std::fabs(sum)) break;
         }
-        return sum;
+        return static_cast<double>(sum);
     }
 
     static double f(double u, double a) {
@@ -166,6 +169,9 @@ struct alpha {
         double xh, xl;
         two_prod(bh, r, xh, xl);
         xl += bl * r;
+        // b r below the normals (a next to 1, r tiny) has lost its low bits, which the division
+        // by b would magnify: there expm1(b r)/b = r (1 + b r/2) to 1e-290.
+        if (std::fabs(xh) < 1e-290 && r != 0.0) return r * (1.0 + 0.5 * xh);
         if (xh > 700.0) {
             double sh, sl;
             two_sum(xh, -std::log(std::fabs(bh)), sh, sl);
@@ -195,7 +201,7 @@ struct alpha {
         pl += bl * t;  // b t = ph + pl
         base b;
         if (!(std::fabs(ph) < inf)) {  // b t overflowed (huge a or t): s = +-inf in double,
-            b.sh = ph;                  // but log s = log|b| + log|t| (+ O(1e-308)) is finite
+            b.sh = ph;                 // but log s = log|b| + log|t| (+ O(1e-308)) is finite
             b.sl = 0.0;
             b.ls = ph > 0.0 ? std::log(std::fabs(bh)) + std::log(std::fabs(t)) : nan;
             return b;
@@ -214,7 +220,7 @@ struct alpha {
             double yl = std::fma(qh, s.ls, -y) + ql * s.ls;
             return exp_dd(y, yl);
         }
-        if (s.sh == inf) return std::exp(y);  // s overflowed; its log did not
+        if (s.sh == inf) return std::exp(y);      // s overflowed; its log did not
         double d = qh * s.sl / s.sh + ql * s.ls;  // first-order correction to pow(sh, qh)
         if (std::fabs(d) > 1e-9) {
             // A huge exponent (a near 1: q = a/(a - 1) ~ 1e16) amplifies sl past first
@@ -222,12 +228,19 @@ struct alpha {
             // sh in [1/2, 2]), so that log s keeps its relative accuracy.
             using ld = long double;
             ld ls = s.sh >= 0.5 && s.sh <= 2.0 ? std::log1p(ld(s.sh - 1.0) + ld(s.sl))
-                                                : std::log(ld(s.sh)) + ld(s.sl) / ld(s.sh);
+                                               : std::log(ld(s.sh)) + ld(s.sl) / ld(s.sh);
             return static_cast<double>(std::exp((ld(qh) + ld(ql)) * ls));
         }
         double p = std::pow(s.sh, qh);
         if (!(p > 0.0 && p < inf)) return p;
         return std::fma(p, d, p);
+    }
+    // log(s)/b.  Where b t is below the normals (a next to 1, t tiny) log s = b t (1 - b t/2 + ...)
+    // has lost the low bits of the product, which the division by b would magnify: there
+    // log(s)/b = t to 1e-290.
+    static double log_s_over_b(const base& s, double t, double bh, double b) {
+        if (std::fabs(bh * t) < 1e-290 && t != 0.0) return t;
+        return s.ls / b;
     }
     static double powm1_base(const base& s, double qh, double ql) {
         double y = qh * s.ls;
@@ -257,7 +270,7 @@ struct alpha {
         double qh = a / b;
         // expm1(q log s)/a = (log s / b) (1 + q log s/2 + ...): for a tiny a the product
         // q log s may be subnormal, and dividing its rounding by a would magnify it.
-        if (std::fabs(qh * s.ls) < 1e-290) return s.ls / b;
+        if (std::fabs(qh * s.ls) < 1e-290) return log_s_over_b(s, t, bh, b);
         if (s.sh == inf) {
             // b t overflowed (s = b t to 1e-308): s^q/a = s^{1 + 1/b}/a = t (b/a) e^{log(s)/b},
             // where the exponent log(s)/b is small whenever |a| is huge.
@@ -333,7 +346,7 @@ struct alpha {
         base s = make_base(t, bh, bl);
         bool nonpos = s.sh < 0.0 || (s.sh == 0.0 && !(s.sl > 0.0));
         if (nonpos) return a > 1.0 ? -inf : inf;
-        return s.ls / (bh + bl);
+        return log_s_over_b(s, t, bh, bh + bl);
     }
     // f - u f' = -(u^a - 1)/a = -expm1(a l)/a, a l formed exactly (fma).
     static double objective_logu(double l, double a) {

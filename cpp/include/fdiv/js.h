@@ -135,6 +135,43 @@ struct js_weighted {
         hi = last_hi;
         lo = last_lo;
     }
+    // pi below TINY: the boundary -pi log pi lies in or next to the subnormals, where hi + lo
+    // cannot carry it (hi = t, lo = 0 at pi = 5e-324 although B - t = 0.44 * 2^-1074); there
+    // y = a/pi = -log pi - t/pi comes from binary128 (-log pi cached like the boundary).
+    static constexpr double TINY = 1e-290;
+    static double y_tiny(double t, double pi, double* lo = nullptr) {
+        thread_local double last_pi = nan;
+        thread_local __float128 last_nlp = 0;
+        if (pi != last_pi) {
+            last_nlp = -logq(static_cast<__float128>(pi));
+            last_pi = pi;
+        }
+        __float128 y = last_nlp - static_cast<__float128>(t) / pi;
+        double hi = static_cast<double>(y);
+        if (lo != nullptr) *lo = static_cast<double>(y - hi);
+        return hi;
+    }
+    // a/pi, a = -pi log pi - t the distance to the boundary of dom f* (> 0 inside)
+    static double dist_over_pi(double t, double pi) {
+        if (pi < TINY) return y_tiny(t, pi);
+        double hi, lo;
+        boundary(pi, hi, lo);
+        return ((hi - t) + lo) / pi;
+    }
+    // f far from u = 1 where m/u = pi + (1-pi)/u or m = pi u + 1 - pi is below 0.1 (pi or 1 - pi
+    // below 0.1): there the log1pmx arguments m/u - 1, m - 1 of the form below cancel (their
+    // rounding magnified by 1/(m/u), 1/m) and pi u may be subnormal.  In long double,
+    // f = -(pi u log(m/u) + (1-pi) log m), each log taken of a sum of positive terms or through
+    // log1p of a number above -1/2; the caller passes u, v = 1/u, um1 = u - 1 and vm1 = 1/u - 1
+    // (from u itself, or from r = log u as e^r, e^-r, expm1(r), expm1(-r)).
+    static double f_far(double pi, long double u, long double v, long double um1, long double vm1) {
+        using ld = long double;
+        ld p = pi, q = 1.0L - p;
+        ld y1 = q * vm1, y2 = p * um1;
+        ld lmu = y1 > -0.5L ? std::log1p(y1) : std::log(p + q * v);
+        ld lm = y2 > -0.5L ? std::log1p(y2) : std::log(q + p * u);
+        return static_cast<double>(-(p * u * lmu + q * lm));
+    }
     static double f0(double pi) { return -(1.0 - pi) * std::log1p(-pi); }
     // f = -pi u L((1-pi)(1-u)/u) - (1-pi) L(pi (u-1))   (MATH.md §3.8, no cancellation)
     static double f(double u, double pi) {
@@ -142,13 +179,24 @@ struct js_weighted {
         if (u == 0.0) return f0(pi);
         if (u == inf) return inf;
         double q = 1.0 - pi;
+        using ld = long double;
+        // m/u or m below 0.1 needs pi < 0.1, u > 9 or pi > 0.9, u < 0.1
+        if ((pi < 0.1 && u > 2.0) || (pi > 0.9 && u < 0.5)) {
+            bool far = u < 1e-300 ? pi * (u - 1.0) < -0.9
+                                  : q * (1.0 - u) / u < -0.9 || pi * (u - 1.0) < -0.9;
+            if (far) return f_far(pi, u, 1.0L / u, ld(u) - 1.0L, (1.0L - u) / u);
+        }
         if (u < 1e-300) {  // q (1-u)/u overflows: u L(y) = u (log m - log u) - q (1 - u)
             double m = std::fma(pi, u, q);
             double a = u * (std::log(m) - std::log(u)) - q * (1.0 - u);
             return -pi * a - q * log1pmx(pi * (u - 1.0));
         }
-        // (pi u) first: u L(y) alone overflows at u = DBL_MAX
-        return -(pi * u) * log1pmx(q * (1.0 - u) / u) - q * log1pmx(pi * (u - 1.0));
+        // (pi u) first: u L(y) alone overflows at u = DBL_MAX; but where pi u is subnormal (a
+        // tiny pi; then u L(y) is finite) it has lost its low bits: pi (u L(y)) there.
+        double L = log1pmx(q * (1.0 - u) / u);
+        double pu = pi * u;
+        double a = pu >= 0x1p-1022 ? pu * L : pi * (u * L);
+        return -a - q * log1pmx(pi * (u - 1.0));
     }
     // f' = pi log(u/m) = -pi log1p((1-pi)(1-u)/u)
     static double df(double u, double pi) {
@@ -178,6 +226,16 @@ struct js_weighted {
         double q = 1.0 - pi;
         if (r == -inf) return f0(pi);
         if (r == inf) return inf;
+        // m/u = pi + q e^-r or m = q + pi e^r below 0.1 (pi < 0.1, r > 2.2 or pi > 0.9, r < -2.2)
+        if ((pi < 0.1 && r > 2.0) || (pi > 0.9 && r < -2.0)) {
+            if (q * std::expm1(-r) < -0.9 || pi * std::expm1(r) < -0.9) {
+                if (r > 11000.0) return inf;      // f > pi e^r log(1/pi) (e^r overflows below)
+                if (r < -11000.0) return f0(pi);  // (e^-r overflows below; u log u < e^-10000)
+                using ld = long double;
+                ld x = r;
+                return f_far(pi, std::exp(x), std::exp(-x), std::expm1(x), std::expm1(-x));
+            }
+        }
         if (r > 40.0) {
             // f = e^r [-pi L(q expm1(-r)) - q e^-r L(pi expm1(r))], with
             // e^-r L(pi expm1(r)) = e^-r log(m) - pi (1 - e^-r), log m = r + log pi + log1p(q
@@ -197,10 +255,27 @@ struct js_weighted {
         }
         return -pi * a - q * log1pmx(pi * std::expm1(r));
     }
+    // f'(e^r) = pi log(u/m) = -pi log1p(q expm1(-r)) = pi (r - log1p(pi expm1(r))), the form whose
+    // log1p argument stays away from -1: both come near it (m/u or m below 0.1) only for pi
+    // below 0.1 or above 0.9.
     static double df_logu(double r, double pi) {
         if (is_nan(r) || bad(pi)) return nan;
-        if (r < -30.0) return pi * (r - std::log1p(pi * std::expm1(r)));
-        return -pi * std::log1p((1.0 - pi) * std::expm1(-r));
+        double q = 1.0 - pi;
+        if (r < -30.0) {
+            double y = pi * std::expm1(r);
+            if (!(y < -0.9)) return pi * (r - std::log1p(y));
+            // pi > 0.9: m = q + pi e^r is small; q expm1(-r) > 0 (finite up to r = -700; below,
+            // log m = log q + log1p(pi e^r/q) with pi e^r/q < 1e-288)
+            if (r > -700.0) return -pi * std::log1p(q * std::expm1(-r));
+            return pi * (r - std::log(q));
+        }
+        double y = q * std::expm1(-r);
+        if (y < -0.9) {
+            // pi < 0.1: log(m/u) = log(pi + q e^-r) in long double (pi or q e^-r may be subnormal)
+            using ld = long double;
+            return -pi * static_cast<double>(std::log(ld(pi) + ld(q) * std::exp(-ld(r))));
+        }
+        return -pi * std::log1p(y);
     }
     // log f'' = log pi - r - softplus(r + log(pi/(1-pi))), evaluated in long double: its zero
     // depends on pi, so the cancellation there is absorbed by 11 extra bits.
@@ -218,30 +293,57 @@ struct js_weighted {
     // boundary (z -> 0), while log1p(x) keeps them near t = 0 (z -> 1).
     static double conj(double t, double pi) {
         if (is_nan(t) || bad(pi)) return nan;
-        double hi, lo;
-        boundary(pi, hi, lo);
-        double a = (hi - t) + lo;
-        if (!(a > 0.0)) return inf;
+        double y = dist_over_pi(t, pi);  // a/pi
+        if (!(y > 0.0)) return inf;
         double q = 1.0 - pi;
-        double x = -pi * std::expm1(t / pi) / q;
-        if (x < -0.5) return -q * std::log(-std::expm1(-a / pi) / q);
+        // expm1(t/pi) magnifies the rounding of t/pi by |t/pi|, up to -log pi (744 for a
+        // subnormal pi): t/pi = qh + ql (scaled by 2^200 below 2^-960, as in inv_df)
+        double ts = std::fabs(t) < 0x1p-960 ? t * 0x1p200 : t;
+        double ps = std::fabs(t) < 0x1p-960 ? pi * 0x1p200 : pi;
+        double qh = ts / ps;
+        double ql = std::fabs(qh) < inf ? std::fma(-qh, ps, ts) / ps : 0.0;
+        double x = -pi * (ql != 0.0 ? expm1_dd(qh, ql) : std::expm1(qh)) / q;  // (-0 kept)
+        if (x < -0.5) return -q * std::log(-std::expm1(-y) / q);
         return -q * std::log1p(x);
     }
     // (f')^-1(t) = ((1-pi)/pi)/expm1(a/pi) near the boundary; for t < 0 (where a/pi is large
     // and rounded) = (1-pi) e^{t/pi}/(1 - pi e^{t/pi}), with t/pi carried as a double-double.
     static double inv_df(double t, double pi) {
         if (is_nan(t) || bad(pi)) return nan;
-        double hi, lo;
-        boundary(pi, hi, lo);
-        double a = (hi - t) + lo;
-        if (!(a > 0.0)) return inf;
-        if (a > pi) {  // pi e^{t/pi} = e^{-a/pi} < 1/e: no cancellation in 1 - pi e^{t/pi}
-            double qh = t / pi;
-            double ql = std::fma(-qh, pi, t) / pi;
+        double y;  // a/pi
+        bool far;  // a > pi
+        if (pi < TINY) {
+            y = y_tiny(t, pi);
+            far = y > 1.0;
+        } else {
+            double hi, lo;
+            boundary(pi, hi, lo);
+            double a = (hi - t) + lo;
+            y = a / pi;
+            far = a > pi;
+        }
+        if (!(y > 0.0)) return inf;
+        if (far) {  // pi e^{t/pi} = e^{-a/pi} < 1/e: no cancellation in 1 - pi e^{t/pi}
+            // t/pi = qh + ql; for |t| < 2^-960 both scaled by 2^200 first, so that the
+            // residual t - qh pi is not rounded to the subnormals (pi may be tiny)
+            double ts = std::fabs(t) < 0x1p-960 ? t * 0x1p200 : t;
+            double ps = std::fabs(t) < 0x1p-960 ? pi * 0x1p200 : pi;
+            double qh = ts / ps;
+            if (qh > 700.0) {
+                // e^{t/pi} overflows (pi < e^-710, 1 < y < 36): u = ((1-pi) E/(1 - E))/pi with
+                // E = pi e^{t/pi} = e^{-y}, y = yh + yl from binary128
+                double yl;
+                double yh = y_tiny(t, pi, &yl);
+                double E = exp_dd(-yh, -yl);
+                return ((1.0 - pi) * E / (1.0 - E)) / pi;
+            }
+            double ql = std::fma(-qh, ps, ts) / ps;
             double e = exp_dd(qh, ql);
             return (1.0 - pi) * e / (1.0 - pi * e);
         }
-        return ((1.0 - pi) / pi) / std::expm1(a / pi);
+        // (1-pi)/pi overflows for pi below 5.6e-309 although the quotient may not
+        if (pi < TINY) return ((1.0 - pi) / std::expm1(y)) / pi;
+        return ((1.0 - pi) / pi) / std::expm1(y);
     }
     // f-GAN: g_f(v) = -pi log pi - softplus(-v), kept below the open boundary; long double
     // absorbs the cancellation at its zero.
@@ -270,24 +372,45 @@ struct js_weighted {
             double y = softplus(-v) / pi;
             return log_ratio_from_y(y, std::log(y), pi);
         }
+        if (pi < TINY && v < 11000.0) {
+            // y = e^-v/pi may be large (pi < e^-700), and then e^{log y} would magnify the
+            // rounding of log pi: log y = -v - log pi (+ O(e^-v)) in long double
+            using ld = long double;
+            ld log_y = -ld(v) - std::log(ld(pi));
+            return log_ratio_from_y(static_cast<double>(std::exp(log_y)),
+                                    static_cast<double>(log_y), pi);
+        }
         double log_y = log_softplus(-v) - std::log(pi);
         return log_ratio_from_y(std::exp(log_y), log_y, pi);
     }
     static double log_inv_df(double t, double pi) {
         if (is_nan(t) || bad(pi)) return nan;
         if (t == -inf) return -inf;
-        double hi, lo;
-        boundary(pi, hi, lo);
-        double a = (hi - t) + lo;
-        if (!(a > 0.0)) return inf;
-        double y = a / pi;
+        double y = dist_over_pi(t, pi);
+        if (!(y > 0.0)) return inf;
         return log_ratio_from_y(y, std::log(y), pi);
     }
-    // f - u f' = -(1-pi) log m, m = pi u + 1 - pi
+    // f - u f' = -(1-pi) log m, m = pi u + 1 - pi = 1 + pi expm1(l).  For l > 30, log m =
+    // l + log pi + log1p((1-pi) e^-l/pi); but for pi below e^-20 (where l + log pi may be small,
+    // and the rounding of log pi is not) log1p(pi expm1(l)) is taken in long double (pi
+    // expm1(l) overflows double past l = 709).  For pi > 0.9 and l < -2 the sum m = 1 - pi +
+    // pi e^l may be small: log of it there, where log1p(pi expm1(l)) would magnify the rounding
+    // of its argument.
     static double objective_logu(double l, double pi) {
         if (is_nan(l) || bad(pi)) return nan;
-        double logm = l > 30.0 ? l + std::log(pi) + std::log1p((1.0 - pi) * std::exp(-l) / pi)
-                               : std::log1p(pi * std::expm1(l));
+        double logm;
+        if (l > 30.0) {
+            double lp = std::log(pi);
+            if (lp >= -20.0 || l > 11000.0) {
+                logm = l + lp + std::log1p((1.0 - pi) * std::exp(-l) / pi);
+            } else {
+                using ld = long double;
+                logm = static_cast<double>(std::log1p(ld(pi) * std::expm1(ld(l))));
+            }
+        } else {
+            double y = pi * std::expm1(l);
+            logm = y < -0.9 ? std::log((1.0 - pi) + pi * std::exp(l)) : std::log1p(y);
+        }
         return -(1.0 - pi) * logm;
     }
     static double ratio_activation(double v, double pi) {
