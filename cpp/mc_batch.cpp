@@ -208,19 +208,9 @@ mc::block_stats run_block(const std::string& name, const double* param, std::ptr
                 lr[j] = hi + std::log1p(std::exp(lo - hi)) - LN2_HI - LN2_LO;
             }
         }
-        if (mode == MC_FROM_Q) {
-            for (std::int64_t j = 0; j < nb; ++j)
-                y[j] = lq[j] == -inf && lp[j] == -inf ? 0.0 : F.f_logu(lp[j] - lq[j], F.param);
-        } else if (mode == MC_FROM_P) {
-            for (std::int64_t j = 0; j < nb; ++j)
-                y[j] = lp[j] == -inf && lq[j] == -inf ? 0.0
-                       : lq[j] == -inf                ? F.df_inf  // f_dual(0) = f'(inf)
-                                                      : F.dual_f_logu(lq[j] - lp[j], F.dual_param);
-        } else {
-            for (std::int64_t j = 0; j < nb; ++j)
-                y[j] = (lp[j] == -inf && lq[j] == -inf) ? (w[j] = 0.0, 0.0)
-                                                        : T(lp[j], lq[j], lr[j], w[j]);
-        }
+        for (std::int64_t j = 0; j < nb; ++j)
+            y[j] =
+                (lp[j] == -inf && lq[j] == -inf) ? (w[j] = 0.0, 0.0) : T(lp[j], lq[j], lr[j], w[j]);
         s.add_batch(y, weighted ? w : nullptr, nb, keep);
     }
     s.flush();

@@ -195,25 +195,30 @@ struct mvmix {
         return true;
     }
 
+    // log sum_c exp(v[c * stride]) over m terms; terms below e^-40 of the largest move the sum
+    // by under 2^-57 each and are skipped, which also spares libm's slow underflow path
+    // (far-apart components, the GAN ring's in particular) and, where one term is left, the log
+    static double lse(const double* v, std::ptrdiff_t m, std::ptrdiff_t stride) {
+        double top = -inf;
+        std::ptrdiff_t it = 0;
+        for (std::ptrdiff_t c = 0; c < m; ++c)
+            if (v[c * stride] > top) top = v[c * stride], it = c;
+        if (top == -inf || top == inf) return top;
+        double s = 0.0;
+        for (std::ptrdiff_t c = 0; c < m; ++c) {
+            const double e = v[c * stride] - top;
+            if (c != it && e > -40.0) s += std::exp(e);
+        }
+        return s == 0.0 ? top : top + std::log1p(s);
+    }
+
     double logpdf(const double* x, double* z) const {
         const size_t m = comp.size();
         if (m == 1) return logw[0] + comp[0].logpdf(x, z);
         double buf[16];
         double* v = m <= 16 ? buf : (scratch_.resize(m), scratch_.data());
-        double top = -inf;
-        size_t it = 0;
-        for (size_t i = 0; i < m; ++i) {
-            v[i] = logw[i] + comp[i].logpdf(x, z);
-            if (v[i] > top) top = v[i], it = i;
-        }
-        if (top == -inf || top == inf) return top;
-        // log-sum-exp; terms below e^-40 of the largest move the sum by under 2^-57 each and
-        // are skipped, which also spares libm's slow underflow path (far-apart components,
-        // the GAN ring's in particular) and, where one term is left, the log
-        double s = 0.0;
-        for (size_t i = 0; i < m; ++i)
-            if (i != it && v[i] - top > -40.0) s += std::exp(v[i] - top);
-        return s == 0.0 ? top : top + std::log1p(s);
+        for (size_t i = 0; i < m; ++i) v[i] = logw[i] + comp[i].logpdf(x, z);
+        return lse(v, std::ptrdiff_t(m), 1);
     }
 
     // Log densities of nb points stored by coordinate (mvcomp::logpdf_batch); work: (m + 1) nb
@@ -238,22 +243,7 @@ struct mvmix {
             lse(work, m, nb, nb, out);
             return;
         }
-        for (std::ptrdiff_t j = 0; j < nb; ++j) {  // the scalar log-sum-exp of logpdf
-            double top = -inf;
-            std::ptrdiff_t it = 0;
-            for (std::ptrdiff_t c = 0; c < m; ++c)
-                if (work[c * nb + j] > top) top = work[c * nb + j], it = c;
-            if (top == -inf || top == inf) {
-                out[j] = top;
-                continue;
-            }
-            double s = 0.0;
-            for (std::ptrdiff_t c = 0; c < m; ++c) {
-                const double e = work[c * nb + j] - top;
-                if (c != it && e > -40.0) s += std::exp(e);
-            }
-            out[j] = s == 0.0 ? top : top + std::log1p(s);
-        }
+        for (std::ptrdiff_t j = 0; j < nb; ++j) out[j] = mvmix::lse(work + j, m, nb);  // logpdf's
     }
 
     template <class Rng>
