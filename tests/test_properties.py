@@ -546,7 +546,8 @@ def _valid(method, x):
 @given(x=farrays(st.floats(width=32, allow_nan=False), hi=24, dtype=np.float32))
 def test_float32_matches_float64(div, x):
     """float32 in -> float32 out, within 4 float32 ulp of float32(f64 result) for every
-    method (the contract: computed in double, rounded once)."""
+    method (the contract: 4 float32 ulp, whether the kernel runs in float32 lanes or in double
+    and rounds once)."""
     for method in ALL_METHODS:
         x32 = _valid(method, x)
         with np.errstate(**STRICT):

@@ -21,6 +21,8 @@ void register_runtime(py::module_& m) {
     m.def("simd_target", &fdv::simd::target_name, "SIMD target chosen at run time");
     m.def("simd_compiled_targets", &fdv::simd::compiled_targets, "targets compiled in, best first");
     m.def("simd_vectorised", &fdv::simd::vectorised, "names of the ufuncs with vector kernels");
+    m.def("simd_native_float32", &fdv::simd::native_float32,
+          "names of the vectorised ufuncs whose float32 loop runs in float32 lanes");
     m.attr("highway_version") = fdv::simd::library_version();
     m.def("_simd_force_target", &fdv::simd::force_target, py::arg("name"),
           "tests only: dispatch to one compiled target ('' restores the default)");

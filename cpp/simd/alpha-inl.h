@@ -17,7 +17,7 @@ namespace HWY_NAMESPACE {
 namespace k {
 
 // f - u f' = -expm1(a l)/a with a l = ph + pl formed by fma.
-struct alpha_objective_logu {
+struct alpha_objective_logu {  // float32 promotes (the parameter is kept in double)
     static constexpr double (*scalar)(double, double) = &alpha::objective_logu;
     static bool bad(double a) { return alpha::bad(a); }
     static V64 eval(D64, V64 l, M64& rare, double a) {

@@ -16,96 +16,111 @@ namespace HWY_NAMESPACE {
 namespace k {
 
 FDIV_SIMD_RANGE(pearson_f, pearson::f, 0.0, HUGE_VAL,
-                hn::Mul(hn::Sub(x, C(1.0)), hn::Sub(x, C(1.0))))
-FDIV_SIMD_RANGE(pearson_df, pearson::df, 0.0, HUGE_VAL, hn::Mul(C(2.0), hn::Sub(x, C(1.0))))
-FDIV_SIMD_RANGE(pearson_f_logu, pearson::f_logu, -700.0, 700.0, hn::Mul(expm1(x), expm1(x)))
-FDIV_SIMD_RANGE(pearson_df_logu, pearson::df_logu, -700.0, 700.0, hn::Mul(C(2.0), expm1(x)))
-FDIV_SIMD_RANGE(pearson_ratio_activation, pearson::ratio_activation, -700.0, 700.0,
-                hn::Mul(C(2.0), expm1(x)))
+                hn::Mul(hn::Sub(x, C(d, 1.0)), hn::Sub(x, C(d, 1.0))))
+FDIV_SIMD_RANGE(pearson_df, pearson::df, 0.0, HUGE_VAL, hn::Mul(C(d, 2.0), hn::Sub(x, C(d, 1.0))))
+FDIV_SIMD_RANGE(pearson_f_logu, pearson::f_logu, -L::emax, L::emax, hn::Mul(expm1(x), expm1(x)))
+FDIV_SIMD_RANGE(pearson_df_logu, pearson::df_logu, -L::emax, L::emax, hn::Mul(C(d, 2.0), expm1(x)))
+FDIV_SIMD_RANGE(pearson_ratio_activation, pearson::ratio_activation, -L::emax, L::emax,
+                hn::Mul(C(d, 2.0), expm1(x)))
 // t + t^2/4 by one fma for t > -2, -1 below
 FDIV_SIMD_RANGE(pearson_conj, pearson::conj, -HUGE_VAL, HUGE_VAL,
-                hn::IfThenElse(hn::Le(x, C(-2.0)), C(-1.0), fma(hn::Mul(C(0.25), x), x, x)))
+                hn::IfThenElse(hn::Le(x, C(d, -2.0)), C(d, -1.0),
+                               fma(hn::Mul(C(d, 0.25), x), x, x)))
 FDIV_SIMD_RANGE(pearson_inv_df, pearson::inv_df, -HUGE_VAL, HUGE_VAL,
-                hn::IfThenElse(hn::Le(x, C(-2.0)), hn::Zero(d), fma(C(0.5), x, C(1.0))))
+                hn::IfThenElse(hn::Le(x, C(d, -2.0)), hn::Zero(d), fma(C(d, 0.5), x, C(d, 1.0))))
 FDIV_SIMD_RANGE(pearson_activation, pearson::activation, -HUGE_VAL, HUGE_VAL, x)
-FDIV_SIMD_RANGE(pearson_log_inv_df, pearson::log_inv_df, -0x1.fffffffffffffp+0, DBL_MAX,
-                hn::Log1p(d, hn::Mul(C(0.5), x)))
-FDIV_SIMD_RANGE(pearson_log_ratio, pearson::log_ratio, -0x1.fffffffffffffp+0, DBL_MAX,
-                hn::Log1p(d, hn::Mul(C(0.5), x)))
-FDIV_SIMD_RANGE(pearson_objective_logu, pearson::objective_logu, -350.0, 350.0,
-                hn::Neg(expm1(hn::Mul(C(2.0), x))))
+FDIV_SIMD_RANGE(pearson_log_inv_df, pearson::log_inv_df, -2 * L::below1, L::huge,
+                hn::Log1p(d, hn::Mul(C(d, 0.5), x)))
+FDIV_SIMD_RANGE(pearson_log_ratio, pearson::log_ratio, -2 * L::below1, L::huge,
+                hn::Log1p(d, hn::Mul(C(d, 0.5), x)))
+FDIV_SIMD_RANGE(pearson_objective_logu, pearson::objective_logu, -L::emax / 2, L::emax / 2,
+                hn::Neg(expm1(hn::Mul(C(d, 2.0), x))))
 
 // (u - 1) ((u - 1)/u) on 0 < u < inf
-FDIV_SIMD_RANGE(neyman_f, neyman::f, DBL_MIN, DBL_MAX,
-                hn::Mul(hn::Sub(x, C(1.0)), hn::Div(hn::Sub(x, C(1.0)), x)))
-FDIV_SIMD_RANGE(neyman_df, neyman::df, DBL_MIN, DBL_MAX,
-                hn::Mul(hn::Div(hn::Sub(x, C(1.0)), x), hn::Div(hn::Add(x, C(1.0)), x)))
-FDIV_SIMD_RANGE(neyman_f_logu, neyman::f_logu, -700.0, 700.0,
+FDIV_SIMD_RANGE(neyman_f, neyman::f, L::tiny, L::huge,
+                hn::Mul(hn::Sub(x, C(d, 1.0)), hn::Div(hn::Sub(x, C(d, 1.0)), x)))
+FDIV_SIMD_RANGE(neyman_df, neyman::df, L::tiny, L::huge,
+                hn::Mul(hn::Div(hn::Sub(x, C(d, 1.0)), x), hn::Div(hn::Add(x, C(d, 1.0)), x)))
+FDIV_SIMD_RANGE(neyman_f_logu, neyman::f_logu, -L::emax, L::emax,
                 hn::Mul(hn::Neg(expm1(x)), expm1(hn::Neg(x))))
-FDIV_SIMD_RANGE(neyman_df_logu, neyman::df_logu, -350.0, 350.0, hn::Neg(expm1(hn::Mul(C(-2.0), x))))
-FDIV_SIMD_RANGE(neyman_ratio_activation, neyman::ratio_activation, -350.0, 350.0,
-                hn::Neg(expm1(hn::Mul(C(-2.0), x))))
+FDIV_SIMD_RANGE(neyman_df_logu, neyman::df_logu, -L::emax / 2, L::emax / 2,
+                hn::Neg(expm1(hn::Mul(C(d, -2.0), x))))
+FDIV_SIMD_RANGE(neyman_ratio_activation, neyman::ratio_activation, -L::emax / 2, L::emax / 2,
+                hn::Neg(expm1(hn::Mul(C(d, -2.0), x))))
 FDIV_SIMD_RANGE(neyman_log_d2f_logu, neyman::log_d2f_logu, -HUGE_VAL, HUGE_VAL,
-                hn::Add(fma(C(-3.0), x, C(LN2_HI)), C(LN2_LO)))
-// 2t/(1 + sqrt(1 - t)) on t <= 1
-FDIV_SIMD_RANGE(neyman_conj, neyman::conj, -DBL_MAX, 1.0,
-                hn::Div(hn::Mul(C(2.0), x), hn::Add(C(1.0), hn::Sqrt(hn::Sub(C(1.0), x)))))
-FDIV_SIMD_RANGE(neyman_inv_df, neyman::inv_df, -HUGE_VAL, 0x1.fffffffffffffp-1,
-                hn::Div(C(1.0), hn::Sqrt(hn::Sub(C(1.0), x))))
-FDIV_SIMD_RANGE(neyman_activation, neyman::activation, -700.0, 700.0, hn::Neg(expm1(hn::Neg(x))))
-FDIV_SIMD_RANGE(neyman_log_ratio, neyman::log_ratio, -HUGE_VAL, HUGE_VAL, hn::Mul(C(0.5), x))
-FDIV_SIMD_RANGE(neyman_log_inv_df, neyman::log_inv_df, -DBL_MAX, 0x1.fffffffffffffp-1,
-                hn::Mul(C(-0.5), hn::Log1p(d, hn::Neg(x))))
-FDIV_SIMD_RANGE(neyman_objective_logu, neyman::objective_logu, -700.0, 700.0,
-                hn::Mul(C(2.0), expm1(hn::Neg(x))))
+                hn::Add(fma(C(d, -3.0), x, C(d, L::ln2_hi)), C(d, L::ln2_lo)))
+// 2t/(1 + sqrt(1 - t)) on -huge/2 <= t <= 1 (2t finite)
+FDIV_SIMD_RANGE(neyman_conj, neyman::conj, -0.5 * L::huge, 1.0,
+                hn::Div(hn::Mul(C(d, 2.0), x), hn::Add(C(d, 1.0), hn::Sqrt(hn::Sub(C(d, 1.0), x)))))
+FDIV_SIMD_RANGE(neyman_inv_df, neyman::inv_df, -HUGE_VAL, L::below1,
+                hn::Div(C(d, 1.0), hn::Sqrt(hn::Sub(C(d, 1.0), x))))
+FDIV_SIMD_RANGE(neyman_activation, neyman::activation, -L::emax, L::emax,
+                hn::Neg(expm1(hn::Neg(x))))
+FDIV_SIMD_RANGE(neyman_log_ratio, neyman::log_ratio, -HUGE_VAL, HUGE_VAL, hn::Mul(C(d, 0.5), x))
+FDIV_SIMD_RANGE(neyman_log_inv_df, neyman::log_inv_df, -L::huge, L::below1,
+                hn::Mul(C(d, -0.5), hn::Log1p(d, hn::Neg(x))))
+FDIV_SIMD_RANGE(neyman_objective_logu, neyman::objective_logu, -L::emax, L::emax,
+                hn::Mul(C(d, 2.0), expm1(hn::Neg(x))))
 
-// ((u - 1)/(sqrt(u) + 1))^2 on 0 <= u <= 1e300
+// ((u - 1)/(sqrt(u) + 1))^2 on 0 <= u <= L::big
 struct squared_hellinger_f {
     static constexpr double (*scalar)(double) = &squared_hellinger::f;
-    static V64 eval(D64, V64 u, M64& rare) {
-        rare = outside(u, 0.0, 1e300);
-        V64 q = hn::Div(hn::Sub(u, C(1.0)), hn::Add(hn::Sqrt(u), C(1.0)));
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(u, 0.0, L::big);
+        V q = hn::Div(hn::Sub(u, C(d, 1.0)), hn::Add(hn::Sqrt(u), C(d, 1.0)));
         return hn::Mul(q, q);
     }
 };
-FDIV_SIMD_RANGE(squared_hellinger_df, squared_hellinger::df, DBL_MIN, DBL_MAX,
-                hn::Div(hn::Sub(x, C(1.0)), hn::Add(x, hn::Sqrt(x))))
+FDIV_SIMD_RANGE(squared_hellinger_df, squared_hellinger::df, L::tiny, L::huge,
+                hn::Div(hn::Sub(x, C(d, 1.0)), hn::Add(x, hn::Sqrt(x))))
 struct squared_hellinger_f_logu {
     static constexpr double (*scalar)(double) = &squared_hellinger::f_logu;
-    static V64 eval(D64 d, V64 r, M64& rare) {
-        rare = outside(r, -1400.0, 1400.0);
-        V64 e = expm1(hn::Mul(C(0.5), r));
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(r, -2 * L::emax, 2 * L::emax);
+        V e = expm1(hn::Mul(C(d, 0.5), r));
         return hn::Mul(e, e);
     }
 };
 // the range of ratio_activation, which must equal df_logu bitwise inside dom f*
-FDIV_SIMD_RANGE(squared_hellinger_df_logu, squared_hellinger::df_logu, -1400.0, 60.0,
-                hn::Neg(expm1(hn::Mul(C(-0.5), x))))
+FDIV_SIMD_RANGE(squared_hellinger_df_logu, squared_hellinger::df_logu, -2 * L::emax, L::hl_max,
+                hn::Neg(expm1(hn::Mul(C(d, -0.5), x))))
 FDIV_SIMD_RANGE(squared_hellinger_log_d2f_logu, squared_hellinger::log_d2f_logu, -HUGE_VAL,
-                HUGE_VAL, hn::Neg(hn::Add(fma(C(1.5), x, C(LN2_HI)), C(LN2_LO))))
-FDIV_SIMD_RANGE(squared_hellinger_conj, squared_hellinger::conj, -DBL_MAX, 0x1.fffffffffffffp-1,
-                hn::Div(x, hn::Sub(C(1.0), x)))
+                HUGE_VAL, hn::Neg(hn::Add(fma(C(d, 1.5), x, C(d, L::ln2_hi)), C(d, L::ln2_lo))))
+FDIV_SIMD_RANGE(squared_hellinger_conj, squared_hellinger::conj, -L::huge, L::below1,
+                hn::Div(x, hn::Sub(C(d, 1.0), x)))
 struct squared_hellinger_inv_df {
     static constexpr double (*scalar)(double) = &squared_hellinger::inv_df;
-    static V64 eval(D64, V64 t, M64& rare) {
-        rare = outside(t, -HUGE_VAL, 0x1.fffffffffffffp-1);
-        V64 w = hn::Sub(C(1.0), t);
-        return hn::Div(hn::Div(C(1.0), w), w);
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(t, -HUGE_VAL, L::below1);
+        V w = hn::Sub(C(d, 1.0), t);
+        return hn::Div(hn::Div(C(d, 1.0), w), w);
     }
 };
 // 1 - e^-v stays below the open boundary 1 with margin for v <= 30 (step_inside is a no-op).
-FDIV_SIMD_RANGE(squared_hellinger_activation, squared_hellinger::activation, -700.0, 30.0,
-                hn::Neg(expm1(hn::Neg(x))))
-FDIV_SIMD_RANGE(squared_hellinger_ratio_activation, squared_hellinger::ratio_activation, -1400.0,
-                60.0, hn::Neg(expm1(hn::Mul(C(-0.5), x))))
+FDIV_SIMD_RANGE(squared_hellinger_activation, squared_hellinger::activation, -L::emax,
+                L::hl_max / 2, hn::Neg(expm1(hn::Neg(x))))
+FDIV_SIMD_RANGE(squared_hellinger_ratio_activation, squared_hellinger::ratio_activation,
+                -2 * L::emax, L::hl_max, hn::Neg(expm1(hn::Mul(C(d, -0.5), x))))
 FDIV_SIMD_RANGE(squared_hellinger_log_ratio, squared_hellinger::log_ratio, -HUGE_VAL, HUGE_VAL,
-                hn::Mul(C(2.0), x))
-FDIV_SIMD_RANGE(squared_hellinger_log_inv_df, squared_hellinger::log_inv_df, -DBL_MAX,
-                0x1.fffffffffffffp-1, hn::Mul(C(-2.0), hn::Log1p(d, hn::Neg(x))))
-FDIV_SIMD_RANGE(squared_hellinger_objective_logu, squared_hellinger::objective_logu, -1400.0,
-                1400.0, hn::Neg(expm1(hn::Mul(C(0.5), x))))
+                hn::Mul(C(d, 2.0), x))
+FDIV_SIMD_RANGE(squared_hellinger_log_inv_df, squared_hellinger::log_inv_df, -L::huge, L::below1,
+                hn::Mul(C(d, -2.0), hn::Log1p(d, hn::Neg(x))))
+FDIV_SIMD_RANGE(squared_hellinger_objective_logu, squared_hellinger::objective_logu, -2 * L::emax,
+                2 * L::emax, hn::Neg(expm1(hn::Mul(C(d, 0.5), x))))
 
 }  // namespace k
+
+// float32 in double lanes (common-inl.h, FDIV_SIMD_PROMOTE32)
+FDIV_SIMD_PROMOTE32(squared_hellinger_f)
 }  // namespace HWY_NAMESPACE
 }  // namespace fdv
 HWY_AFTER_NAMESPACE();

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "fdiv/special.h"
 #include "hwy/contrib/math/math-inl.h"
@@ -36,22 +37,65 @@ namespace hn = hwy::HWY_NAMESPACE;
 using D64 = hn::ScalableTag<double>;
 using V64 = hn::Vec<D64>;
 using M64 = hn::Mask<D64>;
-using D32h = hn::Rebind<float, D64>;  // as many floats as doubles: float32 is promoted
+using D32h = hn::Rebind<float, D64>;  // as many floats as doubles (the promoted float32 path)
+using D32 = hn::ScalableTag<float>;   // full float vectors (the native float32 path)
 
-// A buffer that holds one vector of any target (up to 2048-bit vectors).
-constexpr std::size_t kMaxLanes = 32;
+// A buffer that holds one vector of any target (up to 2048-bit vectors of floats).
+constexpr std::size_t kMaxLanes = 64;
 
 HWY_INLINE V64 C(double c) { return hn::Set(D64(), c); }
+// The constant c in the lane type of d.  Every constant of a kernel is exact or meant to be
+// rounded to that type; range limits that differ between the types come from lim<T>.
+template <class D>
+HWY_INLINE hn::Vec<D> C(D d, double c) {
+    return hn::Set(d, static_cast<hn::TFromD<D>>(c));
+}
+
+// The limits of the vector forms per lane type.  A kernel computes on its common domain in the
+// lane type and marks the rest rare (recomputed by the scalar kernel in double, then rounded):
+//   emax     |x| <= emax keeps e^x, x e^x, x expm1(x) and e^x (1 + e^x) finite and e^-x normal
+//   tiny, huge         the smallest positive normal and the largest finite value
+//   big, small         1e300 / 1e-300 in double: far inside the range, where products of two
+//                      such factors still do not overflow or underflow
+//   rbig, rsmall       their square roots, about
+//   below1             the largest value below 1 (below 2 and below 1/2 are its multiples)
+//   tol                the relative step at which the Newton iterations stop (~1.8 eps)
+//   tol3               the same for Halley's cubic iterations: a step below tol3 leaves an
+//                      error of order tol3^3, far below an ulp (tol3^3 = tol / 400)
+//   hl_max             squared_hellinger's df_logu range: 1 - e^(-x/2) < 1 strictly below it
+//   ser_bits, mant, bias  log1pmx's series: w^(D+1) < 2^-ser_bits, and the float format
+template <class T>
+struct lim;
+template <>
+struct lim<double> {
+    static constexpr double emax = 700.0, tiny = DBL_MIN, huge = DBL_MAX, big = 1e300,
+                            small = 1e-300, rbig = 1e150, rsmall = 1e-150,
+                            below1 = 0x1.fffffffffffffp-1, tol = 4e-16, tol3 = 1e-6, hl_max = 60.0;
+    static constexpr double e_hi = E_HI, e_lo = E_LO, ln2_hi = LN2_HI, ln2_lo = LN2_LO;
+    static constexpr int ser_bits = 56, mant = 52, bias = 1023;
+};
+template <>
+struct lim<float> {
+    static constexpr float emax = 80.0f, tiny = FLT_MIN, huge = FLT_MAX, big = 1e36f,
+                           small = 1e-36f, rbig = 1e18f, rsmall = 1e-18f, below1 = 0x1.fffffep-1f,
+                           tol = 2.2e-7f, tol3 = 1e-3f, hl_max = 30.0f;
+    // e and log 2 split as float hi + lo (hi the nearest float, lo the rest rounded to float)
+    static constexpr float e_hi = 0x1.5bf0a8p+1f, e_lo = 0x1.628aeep-24f, ln2_hi = 0x1.62e430p-1f,
+                           ln2_lo = -0x1.05c61p-29f;
+    static constexpr int ser_bits = 27, mant = 23, bias = 127;
+};
 
 // a b + c rounded once.  Highway's MulAdd rounds twice on targets without FMA (SSE4, scalar),
 // which breaks the error-free transformations (TwoProd, e u - 1 near 1/e): there the lanes go
 // through std::fma one by one.
-HWY_INLINE V64 fma(V64 a, V64 b, V64 c) {
+template <class V>
+HWY_INLINE V fma(V a, V b, V c) {
 #if HWY_NATIVE_FMA && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128
     return hn::MulAdd(a, b, c);
 #else
-    const D64 d;
-    HWY_ALIGN double A[kMaxLanes], B[kMaxLanes], Cc[kMaxLanes];
+    const hn::DFromV<V> d;
+    using T = hn::TFromV<V>;
+    HWY_ALIGN T A[kMaxLanes], B[kMaxLanes], Cc[kMaxLanes];
     hn::Store(a, d, A);
     hn::Store(b, d, B);
     hn::Store(c, d, Cc);
@@ -60,75 +104,90 @@ HWY_INLINE V64 fma(V64 a, V64 b, V64 c) {
 #endif
 }
 
-// lanes outside [lo, hi], NaN included
-HWY_INLINE M64 outside(V64 x, double lo, double hi) {
-    return hn::Not(hn::And(hn::Ge(x, C(lo)), hn::Le(x, C(hi))));
+// lanes outside [lo, hi], NaN included (lo and hi representable in the lane type)
+template <class V>
+HWY_INLINE hn::Mask<hn::DFromV<V>> outside(V x, double lo, double hi) {
+    const hn::DFromV<V> d;
+    return hn::Not(hn::And(hn::Ge(x, C(d, lo)), hn::Le(x, C(d, hi))));
 }
 // lanes that are not finite positive normal numbers
-HWY_INLINE M64 not_normal_pos(V64 x) { return outside(x, DBL_MIN, DBL_MAX); }
-HWY_INLINE M64 is_nan(V64 x) { return hn::Ne(x, x); }
+template <class V>
+HWY_INLINE hn::Mask<hn::DFromV<V>> not_normal_pos(V x) {
+    using L = lim<hn::TFromV<V>>;
+    return outside(x, L::tiny, L::huge);
+}
+template <class V>
+HWY_INLINE hn::Mask<hn::DFromV<V>> is_nan(V x) {
+    return hn::Ne(x, x);
+}
 
 // The value x = hi + lo (TwoSum).
-HWY_INLINE void two_sum(V64 a, V64 b, V64& s, V64& e) {
+template <class V>
+HWY_INLINE void two_sum(V a, V b, V& s, V& e) {
     s = hn::Add(a, b);
-    V64 bb = hn::Sub(s, a);
+    V bb = hn::Sub(s, a);
     e = hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb));
 }
 
-// expm1(x) for |x| <= 700, x != -0, reconstructed with one rounding (fdlibm): with
+// expm1(x) for |x| <= emax, x != -0, reconstructed with one rounding (fdlibm): with
 // x = q log 2 + r, |r| <= log(2)/2, expm1(x) = (2^q - 1) + 2^q expm1(r), where 2^q - 1 is exact
 // for the q that matter and the product is an exact scaling.  Highway 1.0.3's Expm1 forms
 // 2^q (1 + expm1(r)) - 1 instead, which loses up to 2 bits where |x| is just above log(2)/2
 // (measured: 7 ulp for expm1(r)^2 at r = 0.37 against <= 3 with this form).
-HWY_INLINE V64 expm1(V64 x) {
-    const D64 d;
-    hn::impl::ExpImpl<double> impl;
-    const auto q = impl.ToInt32(
-        d, hn::MulAdd(x, C(1.442695040888963407359924681), hn::Or(C(0.5), hn::And(x, C(-0.0)))));
-    const V64 y = impl.ExpPoly(d, impl.ExpReduce(d, x, q));
-    const V64 p = impl.Pow2I(d, q);
-    V64 res = hn::Add(hn::Sub(p, C(1.0)), hn::Mul(p, y));
+template <class V>
+HWY_INLINE V expm1(V x) {
+    const hn::DFromV<V> d;
+    hn::impl::ExpImpl<hn::TFromV<V>> impl;
+    const auto q = impl.ToInt32(d, hn::MulAdd(x, C(d, 1.442695040888963407359924681),
+                                              hn::Or(C(d, 0.5), hn::And(x, C(d, -0.0)))));
+    const V y = impl.ExpPoly(d, impl.ExpReduce(d, x, q));
+    const V p = impl.Pow2I(d, q);
+    V res = hn::Add(hn::Sub(p, C(d, 1.0)), hn::Mul(p, y));
     // For log(2)/2 < x < log 2 (q = 1, r near -log(2)/2) the sum 1 + 2 expm1(r) doubles the
     // error of the polynomial: there expm1(x) = h (h + 2) = fma(h, h, 2h), h = expm1(x/2) from
     // the polynomial alone (|x/2| < log(2)/2).
-    const M64 band = hn::And(hn::Gt(x, C(0.34)), hn::Lt(x, C(0.69)));
+    const auto band = hn::And(hn::Gt(x, C(d, 0.34)), hn::Lt(x, C(d, 0.69)));
     if (HWY_UNLIKELY(!hn::AllFalse(d, band))) {
-        const V64 h = impl.ExpPoly(d, hn::Mul(C(0.5), x));
+        const V h = impl.ExpPoly(d, hn::Mul(C(d, 0.5), x));
         res = hn::IfThenElse(band, fma(h, h, hn::Add(h, h)), res);
     }
     return res;
 }
 
-// exp(hi + lo) = exp(hi) (1 + lo) for |hi| <= 700 (special.h exp_dd).
-HWY_INLINE V64 exp_dd(V64 hi, V64 lo) {
-    V64 e = hn::Exp(D64(), hi);
+// exp(hi + lo) = exp(hi) (1 + lo) for |hi| <= emax (special.h exp_dd).
+template <class V>
+HWY_INLINE V exp_dd(V hi, V lo) {
+    V e = hn::Exp(hn::DFromV<V>(), hi);
     return fma(e, lo, e);
 }
-// expm1(hi + lo) = expm1(hi) + exp(hi) lo for |hi| <= 700 (special.h expm1_dd).
-HWY_INLINE V64 expm1_dd(V64 hi, V64 lo) {
-    V64 em = expm1(hi);
-    return hn::Add(em, hn::Mul(hn::Add(em, C(1.0)), lo));
+// expm1(hi + lo) = expm1(hi) + exp(hi) lo for |hi| <= emax (special.h expm1_dd).
+template <class V>
+HWY_INLINE V expm1_dd(V hi, V lo) {
+    V em = expm1(hi);
+    return hn::Add(em, hn::Mul(hn::Add(em, C(hn::DFromV<V>(), 1.0)), lo));
 }
-// softplus(x) = max(x, 0) + log1p(e^-|x|) for |x| <= 700 (special.h softplus: x + ... for
+// softplus(x) = max(x, 0) + log1p(e^-|x|) for |x| <= emax (special.h softplus: x + ... for
 // x > 0, 0 + ... otherwise, the same sums).
-HWY_INLINE V64 softplus(V64 x) {
-    const D64 d;
-    V64 t = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+template <class V>
+HWY_INLINE V softplus(V x) {
+    const hn::DFromV<V> d;
+    V t = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Add(x, t), t);
 }
-// sigma(x) for |x| <= 700 (special.h sigmoid)
-HWY_INLINE V64 sigmoid(V64 x) {
-    const D64 d;
-    V64 e = hn::Exp(d, hn::Neg(hn::Abs(x)));
-    V64 one = C(1.0);
+// sigma(x) for |x| <= emax (special.h sigmoid)
+template <class V>
+HWY_INLINE V sigmoid(V x) {
+    const hn::DFromV<V> d;
+    V e = hn::Exp(d, hn::Neg(hn::Abs(x)));
+    V one = C(d, 1.0);
     return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::Div(one, hn::Add(one, e)),
                           hn::Div(e, hn::Add(one, e)));
 }
 
 // L(y) = log1p(y) - y (special.h log1pmx) for finite y > -1.  Inside -0.8 < y < 2 with
 // z = y/(2 + y):  L = -y^2/(2 + y) + 2 z^3 P(z^2),  P(w) = sum_k w^k/(2k + 3),  |z| <= 2/3,
-// where P is summed by Horner to the degree that w needs (w^(D+1) < 2^-56: at most 56 terms
-// at |z| = 2/3, 10 at |z| = 0.1).  The coefficients
+// where P is summed by Horner to the degree that w needs (w^(D+1) < 2^-56 in double, 2^-27 in
+// float: at most 56 terms at |z| = 2/3, 10 at |z| = 0.1).  The coefficients
 // are rounded where the scalar divides by k: the series is a correction below |z|/3 of the
 // result, so this moves it by < 0.3 ulp.
 constexpr double kInvOdd[64] = {
@@ -141,91 +200,161 @@ constexpr double kInvOdd[64] = {
     1.0 / 99,  1.0 / 101, 1.0 / 103, 1.0 / 105, 1.0 / 107, 1.0 / 109, 1.0 / 111, 1.0 / 113,
     1.0 / 115, 1.0 / 117, 1.0 / 119, 1.0 / 121, 1.0 / 123, 1.0 / 125, 1.0 / 127, 1.0 / 129};
 
-HWY_INLINE V64 log1pmx(V64 y) {
-    const D64 d;
-    const M64 band = hn::And(hn::Gt(y, C(-0.8)), hn::Lt(y, C(2.0)));
-    V64 res = hn::Zero(d);
+template <class V>
+HWY_INLINE V log1pmx(V y) {
+    const hn::DFromV<V> d;
+    using L = lim<hn::TFromV<V>>;
+    const auto band = hn::And(hn::Gt(y, C(d, -0.8)), hn::Lt(y, C(d, 2.0)));
+    V res = hn::Zero(d);
     if (!hn::AllTrue(d, band)) res = hn::Sub(hn::Log1p(d, y), y);
     if (hn::AllFalse(d, band)) return res;
-    const V64 yb = hn::IfThenElseZero(band, y);
-    const V64 two_y = hn::Add(C(2.0), yb);
-    const V64 z = hn::Div(yb, two_y);
-    const V64 w = hn::Mul(z, z);
-    // Degree per lane from the lane's own w: with 2^(e-1023) <= w < 2^(e-1022), w^(D+1) < 2^-56
-    // for D = ceil(56/b), b = 1022 - e >= 1 (w <= 4/9).  A lane's coefficients above its degree
-    // are 0, so p stays exactly 0 until k = D and then p = c_D: the value does not depend on the
-    // other lanes of the vector (bitwise reproducibility across positions and thread counts).
-    // Only the degrees between the smallest and the largest of the vector need the mask.
-    const hn::RebindToSigned<D64> di;
-    const V64 e = hn::ConvertTo(d, hn::ShiftRight<52>(hn::BitCast(di, w)));
-    const V64 deg = hn::Min(hn::Ceil(hn::Div(C(56.0), hn::Sub(C(1022.0), e))), C(60.0));
+    const V yb = hn::IfThenElseZero(band, y);
+    const V two_y = hn::Add(C(d, 2.0), yb);
+    const V z = hn::Div(yb, two_y);
+    const V w = hn::Mul(z, z);
+    // Degree per lane from the lane's own w: with 2^(e-bias) <= w < 2^(e-bias+1),
+    // w^(D+1) < 2^-ser_bits for D = ceil(ser_bits/b), b = bias - 1 - e >= 1 (w <= 4/9).  A lane's
+    // coefficients above its degree are 0, so p stays exactly 0 until k = D and then p = c_D:
+    // the value does not depend on the other lanes of the vector (bitwise reproducibility
+    // across positions and thread counts).  Only the degrees between the smallest and the
+    // largest of the vector need the mask.
+    const hn::RebindToSigned<decltype(d)> di;
+    const V e = hn::ConvertTo(d, hn::ShiftRight<L::mant>(hn::BitCast(di, w)));
+    const V deg =
+        hn::Min(hn::Ceil(hn::Div(C(d, L::ser_bits), hn::Sub(C(d, L::bias - 1), e))), C(d, 60.0));
     const int top = static_cast<int>(hn::GetLane(hn::MaxOfLanes(d, deg)));
     const int low = static_cast<int>(hn::GetLane(hn::MinOfLanes(d, deg)));
-    V64 p = hn::Zero(d);
+    V p = hn::Zero(d);
     int k = top;
     for (; k > low; --k)
-        p = hn::MulAdd(p, w, hn::IfThenElseZero(hn::Le(C(double(k)), deg), C(kInvOdd[k])));
-    for (; k >= 0; --k) p = hn::MulAdd(p, w, C(kInvOdd[k]));  // every lane active: no mask
-    const V64 s = hn::Mul(hn::Mul(z, w), p);
+        p = hn::MulAdd(p, w, hn::IfThenElseZero(hn::Le(C(d, double(k)), deg), C(d, kInvOdd[k])));
+    for (; k >= 0; --k) p = hn::MulAdd(p, w, C(d, kInvOdd[k]));  // every lane active: no mask
+    const V s = hn::Mul(hn::Mul(z, w), p);
     // -y^2/(2 + y) + 2 s, with y^2/(2 + y) = y z: two roundings either way, one division less
-    const V64 ser = hn::Sub(hn::Add(s, s), hn::Mul(yb, z));
+    const V ser = hn::Sub(hn::Add(s, s), hn::Mul(yb, z));
     return hn::IfThenElse(band, ser, res);
 }
 
+// Kernels are templates over the descriptor, so that one body serves float64 lanes and native
+// float32 lanes (twice as many):
+//   static constexpr bool native32 = true;
+//   template <class D> static hn::Vec<D> eval(D d, hn::Vec<D> x, hn::Mask<D>& rare);
+// with L = lim<hn::TFromD<D>> for the limits that differ between the lane types.
+
+// V, M and L of descriptor D inside a kernel
+#define FDIV_LANE_TYPES(D)                  \
+    using V [[maybe_unused]] = hn::Vec<D>;  \
+    using M [[maybe_unused]] = hn::Mask<D>; \
+    using L [[maybe_unused]] = lim<hn::TFromD<D>>
+
 // Kernels whose scalar form is plain IEEE arithmetic on every input (NaN included) need no
 // rare lanes.
-#define FDIV_SIMD_PURE(name, fn, expr)                     \
-    struct name {                                          \
-        static constexpr double (*scalar)(double) = &fn;   \
-        static V64 eval(D64, V64 x, M64&) { return expr; } \
+#define FDIV_SIMD_PURE(name, fn, expr)                            \
+    struct name {                                                 \
+        static constexpr double (*scalar)(double) = &fn;          \
+        static constexpr bool native32 = true;                    \
+        template <class D>                                        \
+        static hn::Vec<D> eval(D d, hn::Vec<D> x, hn::Mask<D>&) { \
+            (void)d;                                              \
+            return expr;                                          \
+        }                                                         \
     };
 
-// A kernel on [lo, hi] (NaN and everything outside to the scalar kernel).
-#define FDIV_SIMD_RANGE(name, fn, lo, hi, expr)          \
-    struct name {                                        \
-        static constexpr double (*scalar)(double) = &fn; \
-        static V64 eval(D64 d, V64 x, M64& rare) {       \
-            (void)d;                                     \
-            rare = outside(x, lo, hi);                   \
-            return expr;                                 \
-        }                                                \
+// A kernel on [lo, hi] (NaN and everything outside to the scalar kernel); lo and hi may use
+// the lane type's limits L.
+#define FDIV_SIMD_RANGE(name, fn, lo, hi, expr)                        \
+    struct name {                                                      \
+        static constexpr double (*scalar)(double) = &fn;               \
+        static constexpr bool native32 = true;                         \
+        template <class D>                                             \
+        static hn::Vec<D> eval(D d, hn::Vec<D> x, hn::Mask<D>& rare) { \
+            using L [[maybe_unused]] = lim<hn::TFromD<D>>;             \
+            (void)d;                                                   \
+            rare = outside(x, lo, hi);                                 \
+            return expr;                                               \
+        }                                                              \
     };
+
+// Whether kernel K computes float32 in float32 lanes (K::native32; the parametric kernels keep
+// their parameter in double and promote).
+template <class K, class = void>
+struct native32 : std::false_type {};
+template <class K>
+struct native32<K, std::void_t<decltype(K::native32)>> : std::integral_constant<bool, K::native32> {
+};
+
+// Kernels whose float32 stays in double lanes although their body is generic: sampling all
+// float32 inputs found more than 3 float32 ulp between the float32-lane result and the
+// correctly rounded one (the contract is 4), or a zero crossing that float32 lanes resolve
+// only to the absolute level.
+#define FDIV_SIMD_PROMOTE32(name) \
+    template <>                   \
+    struct native32<k::name> : std::false_type {};
 
 // One vector of inputs: evaluate, store, and recompute the rare lanes (at most `count` of
-// them are real) with the scalar kernel.
+// them are real) with the scalar kernel.  float32 runs in full float vectors when the kernel
+// is native32, else promoted to double lanes and rounded once.
 template <class K, class In, class Out, class... P>
 HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, P... p) {
-    const D64 d;
-    V64 x;
-    if constexpr (sizeof(In) == 8) {
-        x = hn::LoadU(d, in);
-    } else {
-        x = hn::PromoteTo(d, hn::LoadU(D32h(), in));
-    }
-    M64 rare = hn::Lt(x, x);  // all false
-    V64 y = K::eval(d, x, rare, p...);
-    // +-0 and subnormal inputs always take the scalar kernel: Highway's Expm1(-0) = +0 (and
-    // an exponent that underflows to -0 from a subnormal) would flip the sign of a zero.
-    rare = hn::Or(rare, hn::Lt(hn::Abs(x), C(DBL_MIN)));
-    if constexpr (sizeof(Out) == 8) {
+    if constexpr (sizeof(In) == 4 && native32<K>::value) {
+        const D32 d;
+        const hn::Vec<D32> x = hn::LoadU(d, in);
+        hn::Mask<D32> rare = hn::Lt(x, x);  // all false
+        const hn::Vec<D32> y = K::eval(d, x, rare, p...);
+        rare = hn::Or(rare, hn::Lt(hn::Abs(x), C(d, FLT_MIN)));
         hn::StoreU(y, d, out);
+        if (HWY_LIKELY(hn::AllFalse(d, rare))) return;
+        HWY_ALIGN float xb[kMaxLanes];
+        uint8_t bits[kMaxLanes / 8 + 1] = {};
+        hn::Store(x, d, xb);
+        hn::StoreMaskBits(d, rare, bits);
+        for (std::size_t j = 0; j < count; ++j)
+            if ((bits[j / 8] >> (j % 8)) & 1)
+                out[j] = static_cast<Out>(K::scalar(double(xb[j]), p...));
+        return;
     } else {
+        const D64 d;
+        V64 x;
+        if constexpr (sizeof(In) == 8) {
+            x = hn::LoadU(d, in);
+        } else {
+            x = hn::PromoteTo(d, hn::LoadU(D32h(), in));
+        }
+        M64 rare = hn::Lt(x, x);  // all false
+        V64 y = K::eval(d, x, rare, p...);
+        // +-0 and subnormal inputs always take the scalar kernel: Highway's Expm1(-0) = +0 (and
+        // an exponent that underflows to -0 from a subnormal) would flip the sign of a zero.
+        rare = hn::Or(rare, hn::Lt(hn::Abs(x), C(DBL_MIN)));
+        if constexpr (sizeof(Out) == 8) {
+            hn::StoreU(y, d, out);
+        } else {
 #if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
-        // their DemoteTo clamps +-inf to +-FLT_MAX: round lane by lane
-        HWY_ALIGN double yb[kMaxLanes];
-        hn::Store(y, d, yb);
-        for (std::size_t j = 0; j < hn::Lanes(d); ++j) out[j] = static_cast<float>(yb[j]);
+            // their DemoteTo clamps +-inf to +-FLT_MAX: round lane by lane
+            HWY_ALIGN double yb[kMaxLanes];
+            hn::Store(y, d, yb);
+            for (std::size_t j = 0; j < hn::Lanes(d); ++j) out[j] = static_cast<float>(yb[j]);
 #else
-        hn::StoreU(hn::DemoteTo(D32h(), y), D32h(), out);
+            hn::StoreU(hn::DemoteTo(D32h(), y), D32h(), out);
 #endif
+        }
+        if (HWY_LIKELY(hn::AllFalse(d, rare))) return;
+        HWY_ALIGN double xb[kMaxLanes];
+        uint8_t bits[kMaxLanes / 8 + 1] = {};
+        hn::Store(x, d, xb);
+        hn::StoreMaskBits(d, rare, bits);
+        for (std::size_t j = 0; j < count; ++j)
+            if ((bits[j / 8] >> (j % 8)) & 1) out[j] = static_cast<Out>(K::scalar(xb[j], p...));
     }
-    if (HWY_LIKELY(hn::AllFalse(d, rare))) return;
-    HWY_ALIGN double xb[kMaxLanes];
-    uint8_t bits[kMaxLanes / 8 + 1] = {};
-    hn::Store(x, d, xb);
-    hn::StoreMaskBits(d, rare, bits);
-    for (std::size_t j = 0; j < count; ++j)
-        if ((bits[j / 8] >> (j % 8)) & 1) out[j] = static_cast<Out>(K::scalar(xb[j], p...));
+}
+
+// Lanes per block of kernel K on type T.
+template <class K, class T>
+HWY_INLINE std::size_t block_lanes() {
+    if constexpr (sizeof(T) == 4 && native32<K>::value) {
+        return hn::Lanes(D32());
+    } else {
+        return hn::Lanes(D64());
+    }
 }
 
 // The contiguous driver: full vectors, then the tail through a padded buffer with the same
@@ -234,8 +363,7 @@ HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, P... p) {
 // are recomputed from the loaded copy.
 template <class K, class T, class... P>
 HWY_INLINE void drive_unary(const T* in, T* out, std::ptrdiff_t n_, P... p) {
-    const D64 d;
-    const std::size_t N = hn::Lanes(d);
+    const std::size_t N = block_lanes<K, T>();
     const std::size_t n = static_cast<std::size_t>(n_);
     std::size_t i = 0;
     for (; i + N <= n; i += N) unary_block<K>(in + i, out + i, N, p...);

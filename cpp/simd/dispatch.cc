@@ -67,6 +67,14 @@ void mc_philox(std::uint64_t c0, std::uint32_t w2, std::uint32_t w3, std::uint32
     k::philox(c0, w2, w3, k0, k1, n, out);
 }
 
+// the ufuncs whose float32 loop runs in float32 lanes
+#define FDIV_SIMD_NATIVE32(id, m) \
+    if (native32<k::id##_##m>::value) out->push_back(#id "_" #m);
+void native32_names(std::vector<std::string>* out) {
+    FDIV_SIMD_UNARY(FDIV_SIMD_NATIVE32)
+    FDIV_SIMD_PARAM(FDIV_SIMD_NATIVE32)
+}
+
 // the name of the target this code was compiled for
 const char* this_target() { return hwy::TargetName(HWY_TARGET); }
 
@@ -86,6 +94,7 @@ namespace fdv {
 FDIV_SIMD_UNARY(FDIV_SIMD_EXPORT)
 FDIV_SIMD_PARAM(FDIV_SIMD_EXPORT)
 HWY_EXPORT(this_target);
+HWY_EXPORT(native32_names);
 HWY_EXPORT(mc_lse);
 HWY_EXPORT(mc_philox);
 
@@ -133,6 +142,12 @@ std::vector<std::string> vectorised() {
     std::vector<std::string> v;
     for (const auto& kv : unary_table()) v.push_back(kv.first);
     for (const auto& kv : param_table()) v.push_back(kv.first);
+    return v;
+}
+
+std::vector<std::string> native_float32() {
+    std::vector<std::string> v;
+    HWY_DYNAMIC_DISPATCH(native32_names)(&v);
     return v;
 }
 
@@ -192,6 +207,7 @@ namespace fdv::simd {
 unary find_unary(const std::string&) { return {}; }
 param find_param(const std::string&) { return {}; }
 std::vector<std::string> vectorised() { return {}; }
+std::vector<std::string> native_float32() { return {}; }
 lse_fn find_lse() { return nullptr; }
 philox_fn find_philox() { return nullptr; }
 std::string target_name() { return "scalar"; }

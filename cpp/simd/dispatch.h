@@ -34,6 +34,9 @@ unary find_unary(const std::string& name);
 param find_param(const std::string& name);
 // Names of every vectorised ufunc.
 std::vector<std::string> vectorised();
+// Names of the vectorised ufuncs whose float32 loop runs in float32 lanes (the others promote
+// float32 to double lanes and round once).
+std::vector<std::string> native_float32();
 
 // Monte Carlo: out[j] = log sum_c exp(v[c * stride + j]) for j < n over m rows (+-inf where
 // the largest term is), vectorised; null without Highway or while set_enabled(false).

@@ -18,38 +18,50 @@ namespace k {
 
 struct kl_f {
     static constexpr double (*scalar)(double) = &kl::f;
-    static V64 eval(D64 d, V64 u, M64& rare) {
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
         rare = not_normal_pos(u);
         return hn::Mul(u, hn::Log(d, u));
     }
 };
 struct kl_df {
     static constexpr double (*scalar)(double) = &kl::df;
-    static V64 eval(D64 d, V64 u, M64& rare) {
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
         rare = not_normal_pos(u);
-        V64 res = hn::Add(C(1.0), hn::Log(d, u));
-        const M64 near = hn::And(hn::Gt(u, C(0.2)), hn::Lt(u, C(0.6)));
+        V res = hn::Add(C(d, 1.0), hn::Log(d, u));
+        const M near = hn::And(hn::Gt(u, C(d, 0.2)), hn::Lt(u, C(d, 0.6)));
         if (hn::AllFalse(d, near)) return res;
         // e u - 1 by fma, as in kl::df
-        V64 dd = hn::Add(fma(u, C(E_HI), C(-1.0)), hn::Mul(u, C(E_LO)));
+        V dd = hn::Add(fma(u, C(d, L::e_hi), C(d, -1.0)), hn::Mul(u, C(d, L::e_lo)));
         return hn::IfThenElse(near, hn::Log1p(d, dd), res);
     }
 };
 struct kl_f_logu {
     static constexpr double (*scalar)(double) = &kl::f_logu;
-    static V64 eval(D64 d, V64 r, M64& rare) {
-        rare = outside(r, -700.0, 700.0);
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(r, -L::emax, L::emax);
         return hn::Mul(hn::Exp(d, r), r);
     }
 };
-FDIV_SIMD_PURE(kl_df_logu, kl::df_logu, hn::Add(C(1.0), x))
+FDIV_SIMD_PURE(kl_df_logu, kl::df_logu, hn::Add(C(d, 1.0), x))
 FDIV_SIMD_PURE(kl_log_d2f_logu, kl::log_d2f_logu, hn::Neg(x))
 struct kl_conj {
     static constexpr double (*scalar)(double) = &kl::conj;
-    static V64 eval(D64, V64 t, M64& rare) {
-        V64 s, e;
-        two_sum(t, C(-1.0), s, e);
-        rare = outside(s, -700.0, 700.0);
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        V s, e;
+        two_sum(t, C(d, -1.0), s, e);
+        rare = outside(s, -L::emax, L::emax);
         return exp_dd(s, e);
     }
 };
@@ -57,60 +69,78 @@ struct kl_inv_df : kl_conj {
     static constexpr double (*scalar)(double) = &kl::inv_df;
 };
 FDIV_SIMD_PURE(kl_activation, kl::activation, x)
-FDIV_SIMD_PURE(kl_ratio_activation, kl::ratio_activation, hn::Add(C(1.0), x))
-FDIV_SIMD_PURE(kl_log_ratio, kl::log_ratio, hn::Sub(x, C(1.0)))
-FDIV_SIMD_PURE(kl_log_inv_df, kl::log_inv_df, hn::Sub(x, C(1.0)))
+FDIV_SIMD_PURE(kl_ratio_activation, kl::ratio_activation, hn::Add(C(d, 1.0), x))
+FDIV_SIMD_PURE(kl_log_ratio, kl::log_ratio, hn::Sub(x, C(d, 1.0)))
+FDIV_SIMD_PURE(kl_log_inv_df, kl::log_inv_df, hn::Sub(x, C(d, 1.0)))
 struct kl_objective_logu {
     static constexpr double (*scalar)(double) = &kl::objective_logu;
-    static V64 eval(D64 d, V64 l, M64& rare) {
-        rare = outside(l, -700.0, 700.0);
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> l, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(l, -L::emax, L::emax);
         return hn::Neg(hn::Exp(d, l));
     }
 };
 
 struct reverse_kl_f {
     static constexpr double (*scalar)(double) = &reverse_kl::f;
-    static V64 eval(D64 d, V64 u, M64& rare) {
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
         rare = not_normal_pos(u);
         return hn::Neg(hn::Log(d, u));
     }
 };
 struct reverse_kl_df {
     static constexpr double (*scalar)(double) = &reverse_kl::df;
-    static V64 eval(D64 d, V64 u, M64& rare) {
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
         rare = hn::Not(hn::Gt(u, hn::Zero(d)));
-        return hn::Div(C(-1.0), u);
+        return hn::Div(C(d, -1.0), u);
     }
 };
 FDIV_SIMD_PURE(reverse_kl_f_logu, reverse_kl::f_logu, hn::Neg(x))
 struct reverse_kl_df_logu {
     static constexpr double (*scalar)(double) = &reverse_kl::df_logu;
-    static V64 eval(D64 d, V64 r, M64& rare) {
-        rare = outside(r, -700.0, 700.0);
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(r, -L::emax, L::emax);
         return hn::Neg(hn::Exp(d, hn::Neg(r)));
     }
 };
-FDIV_SIMD_PURE(reverse_kl_log_d2f_logu, reverse_kl::log_d2f_logu, hn::Mul(C(-2.0), x))
+FDIV_SIMD_PURE(reverse_kl_log_d2f_logu, reverse_kl::log_d2f_logu, hn::Mul(C(d, -2.0), x))
 struct reverse_kl_conj {
     static constexpr double (*scalar)(double) = &reverse_kl::conj;
-    static V64 eval(D64 d, V64 t, M64& rare) {
-        rare = outside(t, -DBL_MAX, -DBL_MIN);
-        V64 res = hn::Sub(C(-1.0), hn::Log(d, hn::Neg(t)));
-        const M64 near = hn::And(hn::Lt(t, C(-0.07)), hn::Gt(t, C(-0.6)));
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(t, -L::huge, -L::tiny);
+        V res = hn::Sub(C(d, -1.0), hn::Log(d, hn::Neg(t)));
+        const M near = hn::And(hn::Lt(t, C(d, -0.07)), hn::Gt(t, C(d, -0.6)));
         if (hn::AllFalse(d, near)) return res;
         // -e t - 1 by fma, as in reverse_kl::conj
-        V64 dd = hn::Sub(fma(hn::Neg(t), C(E_HI), C(-1.0)), hn::Mul(t, C(E_LO)));
+        V dd = hn::Sub(fma(hn::Neg(t), C(d, L::e_hi), C(d, -1.0)), hn::Mul(t, C(d, L::e_lo)));
         return hn::IfThenElse(near, hn::Neg(hn::Log1p(d, dd)), res);
     }
 };
 struct reverse_kl_inv_df {
     static constexpr double (*scalar)(double) = &reverse_kl::inv_df;
-    static V64 eval(D64 d, V64 t, M64& rare) {
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
         rare = hn::Not(hn::Lt(t, hn::Zero(d)));
-        return hn::Div(C(-1.0), t);
+        return hn::Div(C(d, -1.0), t);
     }
 };
-// -e^-v < 0 strictly for v <= 700: step_inside has nothing to do there.
+// -e^-v < 0 strictly for v <= emax: step_inside has nothing to do there.
 struct reverse_kl_activation : reverse_kl_df_logu {
     static constexpr double (*scalar)(double) = &reverse_kl::activation;
 };
@@ -120,150 +150,174 @@ struct reverse_kl_ratio_activation : reverse_kl_df_logu {
 FDIV_SIMD_PURE(reverse_kl_log_ratio, reverse_kl::log_ratio, x)
 struct reverse_kl_log_inv_df {
     static constexpr double (*scalar)(double) = &reverse_kl::log_inv_df;
-    static V64 eval(D64 d, V64 t, M64& rare) {
-        rare = outside(t, -DBL_MAX, -DBL_MIN);
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(t, -L::huge, -L::tiny);
         return hn::Neg(hn::Log(d, hn::Neg(t)));
     }
 };
-FDIV_SIMD_PURE(reverse_kl_objective_logu, reverse_kl::objective_logu, hn::Sub(C(1.0), x))
+FDIV_SIMD_PURE(reverse_kl_objective_logu, reverse_kl::objective_logu, hn::Sub(C(d, 1.0), x))
 
 // jeffreys (conj, inv_df and the critic forms use the Lambert-W solvers: scalar)
 struct jeffreys_f {
     static constexpr double (*scalar)(double) = &jeffreys::f;
-    static V64 eval(D64 d, V64 u, M64& rare) {
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
         rare = not_normal_pos(u);
-        return hn::Mul(hn::Sub(u, C(1.0)), hn::Log(d, u));
+        return hn::Mul(hn::Sub(u, C(d, 1.0)), hn::Log(d, u));
     }
 };
 struct jeffreys_df {
     static constexpr double (*scalar)(double) = &jeffreys::df;
-    static V64 eval(D64 d, V64 u, M64& rare) {
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
         rare = not_normal_pos(u);
-        return hn::Add(hn::Log(d, u), hn::Div(hn::Sub(u, C(1.0)), u));
+        return hn::Add(hn::Log(d, u), hn::Div(hn::Sub(u, C(d, 1.0)), u));
     }
 };
-FDIV_SIMD_RANGE(jeffreys_f_logu, jeffreys::f_logu, -700.0, 700.0, hn::Mul(x, expm1(x)))
-FDIV_SIMD_RANGE(jeffreys_df_logu, jeffreys::df_logu, -700.0, 700.0, hn::Sub(x, expm1(hn::Neg(x))))
-FDIV_SIMD_RANGE(jeffreys_ratio_activation, jeffreys::ratio_activation, -700.0, 700.0,
+FDIV_SIMD_RANGE(jeffreys_f_logu, jeffreys::f_logu, -L::emax, L::emax, hn::Mul(x, expm1(x)))
+FDIV_SIMD_RANGE(jeffreys_df_logu, jeffreys::df_logu, -L::emax, L::emax,
+                hn::Sub(x, expm1(hn::Neg(x))))
+FDIV_SIMD_RANGE(jeffreys_ratio_activation, jeffreys::ratio_activation, -L::emax, L::emax,
                 hn::Sub(x, expm1(hn::Neg(x))))
 FDIV_SIMD_PURE(jeffreys_activation, jeffreys::activation, x)
-FDIV_SIMD_RANGE(jeffreys_objective_logu, jeffreys::objective_logu, -700.0, 700.0,
+FDIV_SIMD_RANGE(jeffreys_objective_logu, jeffreys::objective_logu, -L::emax, L::emax,
                 hn::Sub(hn::Neg(x), expm1(x)))
 
 // jeffreys_solve (lambert.h) in vector form: the same three regimes of x = 1 - t and the same
 // final formulas.  Each lane stops iterating when its step falls to the rounding level
-// (4e-16 relative; the scalar kernel asks for 4e-17, below one ulp, and may spend all its
+// (L::tol relative; the scalar kernel asks for 4e-17, below one ulp, and may spend all its
 // iterations on rounding noise): Halley's iteration is cubic and Newton's quadratic from the
 // scalar kernel's starting points, so a handful of steps suffice; a lane that has not
 // converged within the cap is recomputed by the scalar kernel.
+template <class D>
 struct jeffreys_out {
-    V64 conj, inv, nlw;
-    M64 unconverged;  // lanes left to the scalar kernel
+    hn::Vec<D> conj, inv, nlw;
+    hn::Mask<D> unconverged;  // lanes left to the scalar kernel
 };
-HWY_INLINE jeffreys_out jeffreys_solve_v(D64 d, V64 t) {
-    V64 xh, xl;
-    two_sum(C(1.0), hn::Neg(t), xh, xl);
-    const M64 mA = hn::Lt(xh, C(-40.0));
-    const M64 mB = hn::And(hn::Ge(xh, C(-40.0)), hn::Lt(xh, C(-1.0)));
-    const M64 mC = hn::Ge(xh, C(-1.0));
-    jeffreys_out o{hn::Zero(d), hn::Zero(d), hn::Zero(d), hn::Lt(t, t)};
+template <class D>
+HWY_INLINE jeffreys_out<D> jeffreys_solve_v(D d, hn::Vec<D> t) {
+    FDIV_LANE_TYPES(D);
+    V xh, xl;
+    two_sum(C(d, 1.0), hn::Neg(t), xh, xl);
+    const M mA = hn::Lt(xh, C(d, -40.0));
+    const M mB = hn::And(hn::Ge(xh, C(d, -40.0)), hn::Lt(xh, C(d, -1.0)));
+    const M mC = hn::Ge(xh, C(d, -1.0));
+    jeffreys_out<D> o{hn::Zero(d), hn::Zero(d), hn::Zero(d), hn::Lt(t, t)};
     if (!hn::AllFalse(d, mA)) {
         // w = e^x to double precision; 1/w = e^{-x} (1 + w)
-        const V64 w = exp_dd(xh, xl);
-        const V64 rinv = hn::Mul(exp_dd(hn::Neg(xh), hn::Neg(xl)), hn::Add(C(1.0), w));
+        const V w = exp_dd(xh, xl);
+        const V rinv = hn::Mul(exp_dd(hn::Neg(xh), hn::Neg(xl)), hn::Add(C(d, 1.0), w));
         o.inv = hn::IfThenElse(mA, rinv, o.inv);
-        o.conj = hn::IfThenElse(mA, hn::Add(rinv, hn::Add(hn::Sub(t, C(2.0)), w)), o.conj);
-        o.nlw = hn::IfThenElse(mA, hn::Add(hn::Sub(t, C(1.0)), w), o.nlw);
+        o.conj = hn::IfThenElse(mA, hn::Add(rinv, hn::Add(hn::Sub(t, C(d, 2.0)), w)), o.conj);
+        o.nlw = hn::IfThenElse(mA, hn::Add(hn::Sub(t, C(d, 1.0)), w), o.nlw);
     }
     if (!hn::AllFalse(d, mB)) {
         // w = W0(e^x), Halley on w e^w - z (lambert_w0_small)
-        const V64 z = hn::IfThenElse(mB, exp_dd(xh, xl), C(0.2));
-        const V64 l = hn::Log1p(d, z);
-        const V64 w_big = hn::Mul(l, hn::Sub(C(1.0), hn::Div(hn::Log1p(d, l), hn::Add(C(2.0), l))));
-        const V64 w_small =
-            hn::Mul(z, hn::Sub(C(1.0), hn::Mul(z, hn::Sub(C(1.0), hn::Mul(C(1.5), z)))));
-        V64 w = hn::IfThenElse(hn::Lt(z, C(0.1)), w_small, w_big);
+        const V z = hn::IfThenElse(mB, exp_dd(xh, xl), C(d, 0.2));
+        const V l = hn::Log1p(d, z);
+        const V w_big =
+            hn::Mul(l, hn::Sub(C(d, 1.0), hn::Div(hn::Log1p(d, l), hn::Add(C(d, 2.0), l))));
+        const V w_small =
+            hn::Mul(z, hn::Sub(C(d, 1.0), hn::Mul(z, hn::Sub(C(d, 1.0), hn::Mul(C(d, 1.5), z)))));
+        V w = hn::IfThenElse(hn::Lt(z, C(d, 0.1)), w_small, w_big);
         // each lane stops at its own convergence (its value never depends on the others);
         // lanes still moving after 8 steps go to the scalar kernel
-        M64 active = mB;
+        M active = mB;
         for (int i = 0; i < 8 && !hn::AllFalse(d, active); ++i) {
-            const V64 ew = hn::Exp(d, w);
-            const V64 res = fma(w, ew, hn::Neg(z));
-            const V64 wp1 = hn::Add(w, C(1.0));
-            const V64 den = hn::Sub(hn::Mul(ew, wp1),
-                                    hn::Div(hn::Mul(hn::Add(w, C(2.0)), res), hn::Add(wp1, wp1)));
-            const V64 step = hn::Div(res, den);
-            const V64 wn = hn::Sub(w, step);
+            const V ew = hn::Exp(d, w);
+            const V res = fma(w, ew, hn::Neg(z));
+            const V wp1 = hn::Add(w, C(d, 1.0));
+            const V den = hn::Sub(hn::Mul(ew, wp1),
+                                  hn::Div(hn::Mul(hn::Add(w, C(d, 2.0)), res), hn::Add(wp1, wp1)));
+            const V step = hn::Div(res, den);
+            const V wn = hn::Sub(w, step);
             w = hn::IfThenElse(active, wn, w);
-            active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(4e-16), hn::Abs(wn))));
+            active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(d, L::tol3), hn::Abs(wn))));
         }
         o.unconverged = hn::Or(o.unconverged, active);
-        const V64 rinv = hn::Div(C(1.0), w);
+        const V rinv = hn::Div(C(d, 1.0), w);
         o.inv = hn::IfThenElse(mB, rinv, o.inv);
-        o.conj = hn::IfThenElse(mB, hn::Add(rinv, hn::Add(hn::Sub(t, C(2.0)), w)), o.conj);
-        o.nlw = hn::IfThenElse(mB, hn::Add(hn::Sub(t, C(1.0)), w), o.nlw);
+        o.conj = hn::IfThenElse(mB, hn::Add(rinv, hn::Add(hn::Sub(t, C(d, 2.0)), w)), o.conj);
+        o.nlw = hn::IfThenElse(mB, hn::Add(hn::Sub(t, C(d, 1.0)), w), o.nlw);
     }
     if (!hn::AllFalse(d, mC)) {
         // Newton on d = w - 1 solving d + log1p(d) = -t
-        const V64 xc = hn::IfThenElse(mC, xh, C(1.0));
-        const V64 tc = hn::IfThenElse(mC, t, C(0.0));
-        const V64 h = hn::Sub(xc, C(1.0));
-        const V64 d_small = hn::Mul(
-            h, hn::Add(C(0.5), hn::Mul(h, hn::Sub(C(1.0 / 16.0), hn::Mul(h, C(1.0 / 192.0))))));
-        V64 dd = d_small;
-        const M64 big = hn::Gt(xc, C(3.0));
+        const V xc = hn::IfThenElse(mC, xh, C(d, 1.0));
+        const V tc = hn::IfThenElse(mC, t, C(d, 0.0));
+        const V h = hn::Sub(xc, C(d, 1.0));
+        const V d_small = hn::Mul(
+            h, hn::Add(C(d, 0.5),
+                       hn::Mul(h, hn::Sub(C(d, 1.0 / 16.0), hn::Mul(h, C(d, 1.0 / 192.0))))));
+        V dd = d_small;
+        const M big = hn::Gt(xc, C(d, 3.0));
         if (!hn::AllFalse(d, big)) {
-            const V64 lx = hn::Log(d, hn::IfThenElse(big, xc, C(4.0)));
-            const V64 d_big = hn::Sub(hn::Add(hn::Sub(xc, lx), hn::Div(lx, xc)), C(1.0));
+            const V lx = hn::Log(d, hn::IfThenElse(big, xc, C(d, 4.0)));
+            const V d_big = hn::Sub(hn::Add(hn::Sub(xc, lx), hn::Div(lx, xc)), C(d, 1.0));
             dd = hn::IfThenElse(big, d_big, d_small);
         }
         // Halley's step (cubic; the scalar kernel uses Newton's): with g = d + log1p(d) + t and
         // a = 1 + d, g' = (1 + a)/a, g'' = -1/a^2, so 2 g g'/(2 g'^2 - g g'') =
         // 2 g a (1 + a)/(2 (1 + a)^2 + g): one division per step.
-        M64 active = mC;
+        M active = mC;
         for (int i = 0; i < 12 && !hn::AllFalse(d, active); ++i) {
-            const V64 res = hn::Add(hn::Add(dd, hn::Log1p(d, dd)), tc);
-            const V64 a = hn::Add(C(1.0), dd);
-            const V64 ap1 = hn::Add(C(1.0), a);
-            const V64 step = hn::Div(hn::Mul(hn::Add(res, res), hn::Mul(a, ap1)),
-                                     hn::Add(hn::Mul(C(2.0), hn::Mul(ap1, ap1)), res));
-            const V64 dn = hn::Sub(dd, step);
+            const V res = hn::Add(hn::Add(dd, hn::Log1p(d, dd)), tc);
+            const V a = hn::Add(C(d, 1.0), dd);
+            const V ap1 = hn::Add(C(d, 1.0), a);
+            const V step = hn::Div(hn::Mul(hn::Add(res, res), hn::Mul(a, ap1)),
+                                   hn::Add(hn::Mul(C(d, 2.0), hn::Mul(ap1, ap1)), res));
+            const V dn = hn::Sub(dd, step);
             dd = hn::IfThenElse(active, dn, dd);
-            active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(4e-16), hn::Abs(dn))));
+            active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(d, L::tol3), hn::Abs(dn))));
         }
         o.unconverged = hn::Or(o.unconverged, active);
-        const V64 dp1 = hn::Add(C(1.0), dd);
-        const V64 nlw = hn::Neg(hn::Log1p(d, dd));
-        o.inv = hn::IfThenElse(mC, hn::Div(C(1.0), dp1), o.inv);
+        const V dp1 = hn::Add(C(d, 1.0), dd);
+        const V nlw = hn::Neg(hn::Log1p(d, dd));
+        o.inv = hn::IfThenElse(mC, hn::Div(C(d, 1.0), dp1), o.inv);
         o.nlw = hn::IfThenElse(mC, nlw, o.nlw);
         o.conj = hn::IfThenElse(mC, hn::Add(hn::Div(hn::Neg(dd), dp1), nlw), o.conj);
     }
     return o;
 }
-// x = 1 - t >= -700 (exp_dd's range) and t >= -1e150 (Halley's (1 + a)^2 stays finite)
+// x = 1 - t >= -emax (exp_dd's range) and t >= -L::rbig (Halley's (1 + a)^2 stays finite)
 struct jeffreys_conj {
     static constexpr double (*scalar)(double) = &jeffreys::conj;
-    static V64 eval(D64 d, V64 t, M64& rare) {
-        rare = outside(t, -1e150, 700.0);
-        const jeffreys_out o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(0.5), t));
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(t, -L::rbig, L::emax);
+        const jeffreys_out<D> o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(d, 0.5), t));
         rare = hn::Or(rare, o.unconverged);
         return o.conj;
     }
 };
 struct jeffreys_inv_df {
     static constexpr double (*scalar)(double) = &jeffreys::inv_df;
-    static V64 eval(D64 d, V64 t, M64& rare) {
-        rare = outside(t, -1e150, 700.0);
-        const jeffreys_out o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(0.5), t));
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(t, -L::rbig, L::emax);
+        const jeffreys_out<D> o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(d, 0.5), t));
         rare = hn::Or(rare, o.unconverged);
         return o.inv;
     }
 };
 struct jeffreys_log_inv_df {
     static constexpr double (*scalar)(double) = &jeffreys::log_inv_df;
-    static V64 eval(D64 d, V64 t, M64& rare) {
-        rare = outside(t, -1e150, 700.0);
-        const jeffreys_out o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(0.5), t));
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(t, -L::rbig, L::emax);
+        const jeffreys_out<D> o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(d, 0.5), t));
         rare = hn::Or(rare, o.unconverged);
         return o.nlw;
     }
@@ -273,6 +327,9 @@ struct jeffreys_log_ratio : jeffreys_log_inv_df {
 };
 
 }  // namespace k
+
+// float32 in double lanes (common-inl.h, FDIV_SIMD_PROMOTE32)
+FDIV_SIMD_PROMOTE32(jeffreys_conj)
 }  // namespace HWY_NAMESPACE
 }  // namespace fdv
 HWY_AFTER_NAMESPACE();

@@ -15,6 +15,7 @@ from .ufuncs import __all__ as _ufunc_names
 
 def _config() -> dict[str, Any]:
     vectorised = sorted(_core.simd_vectorised())
+    native32 = sorted(_core.simd_native_float32())
     return {
         "fdiv": {"version": _core.core_version},
         "SIMD": {
@@ -24,7 +25,8 @@ def _config() -> dict[str, Any]:
             "target": _core.simd_target(),
             "compiled targets": list(_core.simd_compiled_targets()),
             "vectorised ufuncs": f"{len(vectorised)} of {len(_ufunc_names)}",
-            "float32": "computed in float64 (lanes) and rounded once",
+            "float32": f"{len(native32)} ufuncs in float32 lanes; the other "
+            f"{len(_ufunc_names) - len(native32)} computed in float64 and rounded once",
         },
         "OpenMP": {
             "version": getattr(_core, "openmp_version", None),
