@@ -235,6 +235,16 @@ HWY_INLINE V log1pmx(V y) {
     return hn::IfThenElse(band, ser, res);
 }
 
+// The two branches of a kernel: `lo_form` where `sel` holds, `hi_form` elsewhere, each
+// evaluated only when some lane needs it.
+template <class M, class A, class B>
+HWY_INLINE auto select_forms(M sel, A lo_form, B hi_form) {
+    const hn::DFromV<decltype(lo_form())> d;
+    if (hn::AllTrue(d, sel)) return lo_form();
+    if (hn::AllFalse(d, sel)) return hi_form();
+    return hn::IfThenElse(sel, lo_form(), hi_form());
+}
+
 // Kernels are templates over the descriptor, so that one body serves float64 lanes and native
 // float32 lanes (twice as many):
 //   static constexpr bool native32 = true;

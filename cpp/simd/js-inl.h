@@ -16,16 +16,6 @@ namespace fdv {
 namespace HWY_NAMESPACE {
 namespace k {
 
-// The two branches of a kernel: `lo_form` where `sel` holds, `hi_form` elsewhere, each
-// evaluated only when some lane needs it.
-template <class M, class A, class B>
-HWY_INLINE auto select_forms(M sel, A lo_form, B hi_form) {
-    const hn::DFromV<decltype(lo_form())> d;
-    if (hn::AllTrue(d, sel)) return lo_form();
-    if (hn::AllFalse(d, sel)) return hi_form();
-    return hn::IfThenElse(sel, lo_form(), hi_form());
-}
-
 // f(u) = -1/2 [u L((1-u)/(2u)) + L((u-1)/2)] for u >= L::small
 struct js_f {
     static constexpr double (*scalar)(double) = &js::f;

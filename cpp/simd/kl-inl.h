@@ -221,12 +221,17 @@ HWY_INLINE jeffreys_out<D> jeffreys_solve_v(D d, hn::Vec<D> t) {
     if (!hn::AllFalse(d, mB)) {
         // w = W0(e^x), Halley on w e^w - z (lambert_w0_small)
         const V z = hn::IfThenElse(mB, exp_dd(xh, xl), C(d, 0.2));
-        const V l = hn::Log1p(d, z);
-        const V w_big =
-            hn::Mul(l, hn::Sub(C(d, 1.0), hn::Div(hn::Log1p(d, l), hn::Add(C(d, 2.0), l))));
-        const V w_small =
-            hn::Mul(z, hn::Sub(C(d, 1.0), hn::Mul(z, hn::Sub(C(d, 1.0), hn::Mul(C(d, 1.5), z)))));
-        V w = hn::IfThenElse(hn::Lt(z, C(d, 0.1)), w_small, w_big);
+        V w = select_forms(
+            hn::Lt(z, C(d, 0.1)),
+            [&] {
+                return hn::Mul(
+                    z, hn::Sub(C(d, 1.0), hn::Mul(z, hn::Sub(C(d, 1.0), hn::Mul(C(d, 1.5), z)))));
+            },
+            [&] {
+                const V l = hn::Log1p(d, z);
+                return hn::Mul(l,
+                               hn::Sub(C(d, 1.0), hn::Div(hn::Log1p(d, l), hn::Add(C(d, 2.0), l))));
+            });
         // each lane stops at its own convergence (its value never depends on the others);
         // lanes still moving after 8 steps go to the scalar kernel
         M active = mB;
@@ -234,9 +239,11 @@ HWY_INLINE jeffreys_out<D> jeffreys_solve_v(D d, hn::Vec<D> t) {
             const V ew = hn::Exp(d, w);
             const V res = fma(w, ew, hn::Neg(z));
             const V wp1 = hn::Add(w, C(d, 1.0));
-            const V den = hn::Sub(hn::Mul(ew, wp1),
-                                  hn::Div(hn::Mul(hn::Add(w, C(d, 2.0)), res), hn::Add(wp1, wp1)));
-            const V step = hn::Div(res, den);
+            // res/(e^w (w + 1) - (w + 2) res/(2 (w + 1))) with one division
+            const V num = hn::Mul(hn::Add(wp1, wp1), res);
+            const V den = hn::Sub(hn::Mul(hn::Add(ew, ew), hn::Mul(wp1, wp1)),
+                                  hn::Mul(hn::Add(w, C(d, 2.0)), res));
+            const V step = hn::Div(num, den);
             const V wn = hn::Sub(w, step);
             w = hn::IfThenElse(active, wn, w);
             active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(d, L::tol3), hn::Abs(wn))));
@@ -265,20 +272,30 @@ HWY_INLINE jeffreys_out<D> jeffreys_solve_v(D d, hn::Vec<D> t) {
         // Halley's step (cubic; the scalar kernel uses Newton's): with g = d + log1p(d) + t and
         // a = 1 + d, g' = (1 + a)/a, g'' = -1/a^2, so 2 g g'/(2 g'^2 - g g'') =
         // 2 g a (1 + a)/(2 (1 + a)^2 + g): one division per step.
+        // The last step of a lane is below tol3 relative, so log1p at its final d follows from
+        // the log1p of its step, lg = log1p(d - D), by two Taylor terms:
+        // log1p(d) = lg + D/a - D^2/(2 a^2), a = 1 + d - D, with an error of order D^3/a^3 <=
+        // 1e-18 relative: one Log1p per lane less.
         M active = mC;
+        V lg = hn::Zero(d), ap = C(d, 1.0), dlt = hn::Zero(d);
         for (int i = 0; i < 12 && !hn::AllFalse(d, active); ++i) {
-            const V res = hn::Add(hn::Add(dd, hn::Log1p(d, dd)), tc);
+            const V l1 = hn::Log1p(d, dd);
+            const V res = hn::Add(hn::Add(dd, l1), tc);
             const V a = hn::Add(C(d, 1.0), dd);
             const V ap1 = hn::Add(C(d, 1.0), a);
             const V step = hn::Div(hn::Mul(hn::Add(res, res), hn::Mul(a, ap1)),
                                    hn::Add(hn::Mul(C(d, 2.0), hn::Mul(ap1, ap1)), res));
             const V dn = hn::Sub(dd, step);
+            lg = hn::IfThenElse(active, l1, lg);
+            ap = hn::IfThenElse(active, a, ap);
+            dlt = hn::IfThenElse(active, hn::Sub(dn, dd), dlt);
             dd = hn::IfThenElse(active, dn, dd);
             active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(d, L::tol3), hn::Abs(dn))));
         }
         o.unconverged = hn::Or(o.unconverged, active);
         const V dp1 = hn::Add(C(d, 1.0), dd);
-        const V nlw = hn::Neg(hn::Log1p(d, dd));
+        const V q = hn::Div(dlt, ap);
+        const V nlw = hn::Neg(hn::Add(lg, hn::Mul(q, hn::Sub(C(d, 1.0), hn::Mul(C(d, 0.5), q)))));
         o.inv = hn::IfThenElse(mC, hn::Div(C(d, 1.0), dp1), o.inv);
         o.nlw = hn::IfThenElse(mC, nlw, o.nlw);
         o.conj = hn::IfThenElse(mC, hn::Add(hn::Div(hn::Neg(dd), dp1), nlw), o.conj);
