@@ -289,7 +289,8 @@ FDIV_SIMD_RANGE(softened_kl_objective_logu, softened_kl::objective_logu, -L::ema
 // from the TwoSum.  Where the scalar kernel runs Newton's iteration, the vector one runs
 // Halley's (cubic: with phi = L(s) + delta, phi' = -s/(1 + s), phi'' = -1/(1 + s)^2 the step is
 // 2 phi s (1 + s)/(2 s^2 + phi), one division as Newton's), from a start one term further along
-// the inverse series, s = p + p^2/3 + p^3/36 with p = sqrt(2 delta), for delta < 1.  Each lane
+// the inverse series, s = p + p^2/3 + p^3/36 with p = sqrt(2 delta), for delta < 1 (and from
+// an asymptotic start for delta >= 1, below).  Each lane
 // stops after a step below L::tol3 relative (its remaining error is of order tol3^3, far below
 // an ulp); lanes at or beyond the boundary (delta <= 0), far from it (delta > 1e3: the scalar
 // contraction) or not converged within 16 steps go to the scalar kernel.  log1pmx, the
@@ -305,7 +306,16 @@ HWY_INLINE hn::Vec<D> srkl_solve_v(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
     const V p = hn::Sqrt(hn::Add(delta, delta));
     const V s_small = hn::Mul(
         p, hn::Add(C(d, 1.0), hn::Mul(p, hn::Add(C(d, 1.0 / 3.0), hn::Mul(C(d, 1.0 / 36.0), p)))));
-    const V s_big = hn::Add(delta, hn::Log1p(d, delta));
+    // delta >= 1: 1 + s = -W_{-1}(-e^{-(1 + delta)}) by its asymptotic series in L1 = 1 + delta,
+    // L2 = log L1: s = delta + L2 (1 + (1 + (L2 - 2)/(2 L1))/L1), within 1e-3 from delta = 5
+    // (the scalar kernel starts from delta + L2, 4e-2 there): one Halley step less
+    const V L2 = hn::Log1p(d, delta);
+    const V rL1 = hn::Div(C(d, 1.0), hn::Add(C(d, 1.0), delta));
+    const V s_big = hn::Add(
+        delta,
+        hn::Mul(L2, hn::Add(C(d, 1.0),
+                            hn::Mul(rL1, hn::Add(C(d, 1.0), hn::Mul(hn::Mul(C(d, 0.5), rL1),
+                                                                    hn::Sub(L2, C(d, 2.0))))))));
     V s = hn::IfThenElse(hn::Lt(delta, C(d, 1.0)), s_small, s_big);
     M active = hn::Not(rare);
     for (int i = 0; i < 16 && !hn::AllFalse(d, active); ++i) {
