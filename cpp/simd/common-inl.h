@@ -200,13 +200,15 @@ constexpr double kInvOdd[64] = {
     1.0 / 99,  1.0 / 101, 1.0 / 103, 1.0 / 105, 1.0 / 107, 1.0 / 109, 1.0 / 111, 1.0 / 113,
     1.0 / 115, 1.0 / 117, 1.0 / 119, 1.0 / 121, 1.0 / 123, 1.0 / 125, 1.0 / 127, 1.0 / 129};
 
-template <class V>
-HWY_INLINE V log1pmx(V y) {
+// (log1pmx_from takes log1p(y) from log1p_y(), called only when some lane lies outside the
+// band: a caller that needs log1p(y) too keeps it.)
+template <class V, class F>
+HWY_INLINE V log1pmx_from(V y, F log1p_y) {
     const hn::DFromV<V> d;
     using L = lim<hn::TFromV<V>>;
     const auto band = hn::And(hn::Gt(y, C(d, -0.8)), hn::Lt(y, C(d, 2.0)));
     V res = hn::Zero(d);
-    if (!hn::AllTrue(d, band)) res = hn::Sub(hn::Log1p(d, y), y);
+    if (!hn::AllTrue(d, band)) res = hn::Sub(log1p_y(), y);
     if (hn::AllFalse(d, band)) return res;
     const V yb = hn::IfThenElseZero(band, y);
     const V two_y = hn::Add(C(d, 2.0), yb);
@@ -233,6 +235,10 @@ HWY_INLINE V log1pmx(V y) {
     // -y^2/(2 + y) + 2 s, with y^2/(2 + y) = y z: two roundings either way, one division less
     const V ser = hn::Sub(hn::Add(s, s), hn::Mul(yb, z));
     return hn::IfThenElse(band, ser, res);
+}
+template <class V>
+HWY_INLINE V log1pmx(V y) {
+    return log1pmx_from(y, [&] { return hn::Log1p(hn::DFromV<V>(), y); });
 }
 
 // The two branches of a kernel: `lo_form` where `sel` holds, `hi_form` elsewhere, each

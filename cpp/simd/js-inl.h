@@ -296,7 +296,8 @@ FDIV_SIMD_RANGE(softened_kl_objective_logu, softened_kl::objective_logu, -L::ema
 // contraction) or not converged within 16 steps go to the scalar kernel.  log1pmx, the
 // expensive part, runs 2 or 3 times where Newton's iteration needed 5 or 6.
 template <class D>
-HWY_INLINE hn::Vec<D> srkl_solve_v(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
+HWY_INLINE hn::Vec<D> srkl_solve_v(D d, hn::Vec<D> t, hn::Mask<D>& rare,
+                                   hn::Vec<D>* log1p_s = nullptr) {
     FDIV_LANE_TYPES(D);
     V sh, se;
     two_sum(t, C(d, L::ln2_hi), sh, se);
@@ -318,15 +319,39 @@ HWY_INLINE hn::Vec<D> srkl_solve_v(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
                                                                     hn::Sub(L2, C(d, 2.0))))))));
     V s = hn::IfThenElse(hn::Lt(delta, C(d, 1.0)), s_small, s_big);
     M active = hn::Not(rare);
+    // for log1p(s) at the root (log1p_s): a lane whose last step started at s >= 2, outside
+    // log1pmx's series band, has log1p of that start; two Taylor terms carry it over the step
+    // (below tol3 relative: error of order 1e-18), as in jeffreys_solve_v
+    V lg = hn::Zero(d), sp = hn::Zero(d), dl = hn::Zero(d);
     for (int i = 0; i < 16 && !hn::AllFalse(d, active); ++i) {
-        const V res = hn::Add(log1pmx(s), delta);
+        V l1 = hn::Zero(d);
+        const V res = hn::Add(log1pmx_from(s,
+                                           [&] {
+                                               l1 = hn::Log1p(d, s);
+                                               return l1;
+                                           }),
+                              delta);
         const V num = hn::Mul(hn::Add(res, res), hn::Mul(s, hn::Add(C(d, 1.0), s)));
         const V step = hn::Div(num, hn::Add(hn::Mul(C(d, 2.0), hn::Mul(s, s)), res));
         V sn = hn::Add(s, step);
         sn = hn::IfThenElse(hn::Le(sn, hn::Zero(d)), hn::Mul(C(d, 0.5), s), sn);
         const M moving = hn::Gt(hn::Abs(hn::Sub(sn, s)), hn::Mul(C(d, L::tol3), sn));
+        if (log1p_s) {
+            lg = hn::IfThenElse(active, l1, lg);
+            sp = hn::IfThenElse(active, s, sp);
+            dl = hn::IfThenElse(active, hn::Sub(sn, s), dl);
+        }
         s = hn::IfThenElse(active, sn, s);
         active = hn::And(active, moving);
+    }
+    if (log1p_s) {
+        *log1p_s = select_forms(
+            hn::Ge(sp, C(d, 2.0)),
+            [&] {
+                const V q = hn::Div(dl, hn::Add(C(d, 1.0), sp));
+                return hn::Add(lg, hn::Mul(q, hn::Sub(C(d, 1.0), hn::Mul(C(d, 0.5), q))));
+            },
+            [&] { return hn::Log1p(d, s); });
     }
     rare = hn::Or(rare, active);
     return s;
@@ -338,8 +363,9 @@ struct softened_reverse_kl_conj {
     static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(t, -L::huge, L::huge);
-        const V s = srkl_solve_v(d, t, rare);
-        return hn::Add(hn::Sub(C(d, L::ln2_hi - 1.0), hn::Log1p(d, s)), C(d, L::ln2_lo));
+        V l1s;
+        srkl_solve_v(d, t, rare, &l1s);
+        return hn::Add(hn::Sub(C(d, L::ln2_hi - 1.0), l1s), C(d, L::ln2_lo));
     }
 };
 struct softened_reverse_kl_inv_df {
