@@ -129,19 +129,23 @@ HWY_INLINE void two_sum(V a, V b, V& s, V& e) {
     e = hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb));
 }
 
-// expm1(x) for |x| <= emax, x != -0, reconstructed with one rounding (fdlibm): with
+// expm1(x) for |x| <= emax, x != -0 (and e^x with it: expm1_exp), reconstructed with one
+// rounding (fdlibm): with
 // x = q log 2 + r, |r| <= log(2)/2, expm1(x) = (2^q - 1) + 2^q expm1(r), where 2^q - 1 is exact
 // for the q that matter and the product is an exact scaling.  Highway 1.0.3's Expm1 forms
 // 2^q (1 + expm1(r)) - 1 instead, which loses up to 2 bits where |x| is just above log(2)/2
 // (measured: 7 ulp for expm1(r)^2 at r = 0.37 against <= 3 with this form).
 template <class V>
-HWY_INLINE V expm1(V x) {
+HWY_INLINE V expm1_exp(V x, V* e) {
     const hn::DFromV<V> d;
     hn::impl::ExpImpl<hn::TFromV<V>> impl;
     const auto q = impl.ToInt32(d, hn::MulAdd(x, C(d, 1.442695040888963407359924681),
                                               hn::Or(C(d, 0.5), hn::And(x, C(d, -0.0)))));
     const V y = impl.ExpPoly(d, impl.ExpReduce(d, x, q));
     const V p = impl.Pow2I(d, q);
+    // e^x = (1 + y) 2^q: Highway's Exp forms the same product (in two exact power-of-two
+    // scalings), so this equals hn::Exp(x) bitwise for |x| <= emax
+    if (e) *e = hn::Mul(hn::Add(y, C(d, 1.0)), p);
     V res = hn::Add(hn::Sub(p, C(d, 1.0)), hn::Mul(p, y));
     // For log(2)/2 < x < log 2 (q = 1, r near -log(2)/2) the sum 1 + 2 expm1(r) doubles the
     // error of the polynomial: there expm1(x) = h (h + 2) = fma(h, h, 2h), h = expm1(x/2) from
@@ -152,6 +156,10 @@ HWY_INLINE V expm1(V x) {
         res = hn::IfThenElse(band, fma(h, h, hn::Add(h, h)), res);
     }
     return res;
+}
+template <class V>
+HWY_INLINE V expm1(V x) {
+    return expm1_exp(x, static_cast<V*>(nullptr));
 }
 
 // exp(hi + lo) = exp(hi) (1 + lo) for |hi| <= emax (special.h exp_dd).

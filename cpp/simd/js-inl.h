@@ -55,15 +55,16 @@ struct js_f_logu {
         FDIV_LANE_TYPES(D);
         // |r| < L::rsmall: f ~ r^2/8 underflows, and the sign of the zero is the scalar kernel's
         rare = hn::Or(outside(r, -L::emax, L::emax), hn::Lt(hn::Abs(r), C(d, L::rsmall)));
-        V er = hn::Exp(d, r);
+        V er;  // e^r with expm1(r) from one reduction
+        const V em = expm1_exp(r, &er);
         V a = select_forms(
             hn::Lt(r, C(d, -30.0)),
             [&] {
                 V t = hn::Sub(hn::Sub(hn::Log1p(d, er), r), C(d, L::ln2_hi));
-                return hn::Add(hn::Mul(er, t), hn::Mul(C(d, 0.5), expm1(r)));
+                return hn::Add(hn::Mul(er, t), hn::Mul(C(d, 0.5), em));
             },
             [&] { return hn::Mul(er, log1pmx(hn::Mul(C(d, 0.5), expm1(hn::Neg(r))))); });
-        V b = log1pmx(hn::Mul(C(d, 0.5), expm1(r)));
+        V b = log1pmx(hn::Mul(C(d, 0.5), em));
         return hn::Mul(C(d, -0.5), hn::Add(a, b));
     }
 };
@@ -395,9 +396,18 @@ FDIV_SIMD_RANGE(softened_kl_f, softened_kl::f, 0.0, L::huge,
                         hn::Log1p(d, hn::Mul(C(d, 0.5), hn::Sub(x, C(d, 1.0))))))
 FDIV_SIMD_RANGE(softened_kl_df, softened_kl::df, 0.0, L::huge,
                 hn::Add(C(d, 1.0), hn::Log1p(d, hn::Mul(C(d, 0.5), hn::Sub(x, C(d, 1.0))))))
-FDIV_SIMD_RANGE(softened_kl_f_logu, softened_kl::f_logu, -L::emax, L::emax,
-                hn::Mul(hn::Add(C(d, 1.0), hn::Exp(d, x)),
-                        hn::Log1p(d, hn::Mul(C(d, 0.5), expm1(x)))))
+struct softened_kl_f_logu {
+    static constexpr double (*scalar)(double) = &softened_kl::f_logu;
+    static constexpr bool native32 = true;
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(r, -L::emax, L::emax);
+        V er;  // e^r with expm1(r) from one reduction
+        const V em = expm1_exp(r, &er);
+        return hn::Mul(hn::Add(C(d, 1.0), er), hn::Log1p(d, hn::Mul(C(d, 0.5), em)));
+    }
+};
 // 1 + log((1 + e^r)/2)
 FDIV_SIMD_RANGE(softened_kl_df_logu, softened_kl::df_logu, -L::emax, L::emax,
                 hn::Add(C(d, 1.0), js_half_log_mean(d, x)))
