@@ -155,4 +155,10 @@
 // dom f*, must equal it bitwise wherever that value lies inside.)
 #define FDIV_SIMD_PARAM(P)   \
     P(alpha, objective_logu) \
+    P(alpha, f)              \
+    P(alpha, df)             \
+    P(alpha, f_logu)         \
+    P(alpha, conj)           \
+    P(alpha, inv_df)         \
+    P(alpha, activation)     \
     P(js_weighted, objective_logu)
