@@ -213,10 +213,7 @@ struct alpha_activation {
         const double cl = (std::fma(-ch, oh, 1.0) - ch * ol) / oh;
         rare = outside(hn::Abs(v), DBL_MIN, 700.0);
         const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
-        const V64 ax = hn::Abs(x);
-        const dd::V2 z = dd::exp(dd::exp_parts(hn::Neg(ax), hn::Zero(d)));  // e^-|x|
-        const dd::V2 w = dd::add_d(z, C(1.0));
-        const dd::V2 sp = dd::add_d(dd::log(w), hn::Max(x, hn::Zero(d)));
+        const dd::V2 sp = dd::softplus(x);
         const dd::V2 t = dd::add(dd::V2{C(ch), C(cl)}, dd::neg(sp));
         const V64 res = dd::round(t);
         rare = hn::Or(rare, hn::Lt(hn::Abs(res), C(0.0625 * ch)));

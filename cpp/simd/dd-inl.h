@@ -203,6 +203,13 @@ HWY_INLINE V2 exp(const Exp2& e) {
     return {hn::Mul(p, e.P.hi), hn::Mul(p, e.P.lo)};
 }
 
+// softplus(x) = max(x, 0) + log(1 + e^-|x|) in dd for |x| <= 700 (relative error ~2^-56)
+HWY_INLINE V2 softplus(V64 x) {
+    const D64 d;
+    const V2 z = exp(exp_parts(hn::Neg(hn::Abs(x)), hn::Zero(d)));  // e^-|x| in (0, 1]
+    return add_d(log(add_d(z, C(1.0))), hn::Max(x, hn::Zero(d)));
+}
+
 }  // namespace dd
 }  // namespace HWY_NAMESPACE
 }  // namespace fdv
