@@ -26,6 +26,40 @@ HWY_INLINE bool alpha_vec_ok(double a) {
 }
 HWY_INLINE bool alpha_vec_bad(double a) { return alpha::bad(a) || !alpha_vec_ok(a); }
 
+// The parameter's derived constants, formed once per value (per thread: a call usually has
+// one) instead of once per vector.  x = h + l: a dd; r*: reciprocals.
+struct alpha_param {
+    double a = 0.0;
+    double bh, bl;    // b = a - 1
+    double oh, ol;    // 1 - a
+    double rah, ral;  // 1/a
+    double rbh, rbl;  // 1/b
+    double roh, rol;  // 1/(1 - a)
+    double qh, ql;    // a/b
+    double m;         // max(1, |a|)
+};
+HWY_INLINE void recip_s(double h, double l, double& rh, double& rl) {
+    rh = 1.0 / h;
+    rl = (std::fma(-rh, h, 1.0) - rh * l) / h;
+}
+HWY_INLINE const alpha_param& alpha_par(double a) {
+    static thread_local alpha_param c;
+    if (!(c.a == a)) {
+        fdv::two_sum(a, -1.0, c.bh, c.bl);
+        fdv::two_sum(1.0, -a, c.oh, c.ol);
+        recip_s(a, 0.0, c.rah, c.ral);
+        recip_s(c.bh, c.bl, c.rbh, c.rbl);
+        recip_s(c.oh, c.ol, c.roh, c.rol);
+        double ph, pl;
+        fdv::two_prod(c.rbh, a, ph, pl);
+        fdv::two_sum(ph, std::fma(c.rbl, a, pl), c.qh, c.ql);
+        c.m = std::fmax(1.0, std::fabs(a));
+        c.a = a;
+    }
+    return c;
+}
+HWY_INLINE dd::V2 dd2(double h, double l) { return {C(h), C(l)}; }
+
 // f(e^r) from r = rh + rl and e^r, e^r - 1 given as dd (f_logu: from r; f: u and u - 1 exact),
 // with b = a - 1 = bh + bl:
 //   near u = 1 (|r| max(1, |a|) < 2, the scalar series), with E(x) = e^x - 1 - x,
@@ -39,9 +73,8 @@ HWY_INLINE bool alpha_vec_bad(double a) { return alpha::bad(a) || !alpha_vec_ok(
 template <class ExpR>
 HWY_INLINE V64 alpha_f_core(dd::V2 r, const ExpR& expr, M64 near, double a, M64& rare) {
     const D64 d;
-    double bh, bl;
-    fdv::two_sum(a, -1.0, bh, bl);
-    const dd::V2 B{C(bh), C(bl)};
+    const alpha_param& P = alpha_par(a);
+    const dd::V2 B = dd2(P.bh, P.bl);
     const bool hi = a >= 0.5;
     // the exponent x = b r (a >= 1/2) or a r, exact in dd up to 2^-104
     const dd::V2 x = hi ? dd::mul(r, B) : dd::mul_d(r, C(a));
@@ -49,10 +82,8 @@ HWY_INLINE V64 alpha_f_core(dd::V2 r, const ExpR& expr, M64 near, double a, M64&
     const dd::V2 xc{hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.hi),
                     hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.lo)};
     const dd::Exp2 ex = dd::exp_parts(xc.hi, xc.lo);
-    double oh, ol;
-    fdv::two_sum(1.0, -a, oh, ol);
-    const dd::V2 inv_div = hi ? dd::recip(a, 0.0) : dd::recip(oh, ol);  // 1/a or 1/(1 - a)
-    const dd::V2 inv_B = dd::recip(bh, bl), inv_A = dd::recip(a, 0.0);
+    const dd::V2 inv_A = dd2(P.rah, P.ral), inv_B = dd2(P.rbh, P.rbl);
+    const dd::V2 inv_div = hi ? inv_A : dd2(P.roh, P.rol);  // 1/a or 1/(1 - a)
     V64 res_near = hn::Zero(d), res_far = hn::Zero(d);
     if (!hn::AllFalse(d, near)) {
         // E(-r) (a >= 1/2) or E(r), on |r| < 2
@@ -102,7 +133,7 @@ struct alpha_f {
         rare = not_normal_pos(u);
         const V64 uc = hn::IfThenElse(rare, C(1.0), u);
         const dd::V2 L = dd::log(uc);
-        const M64 near = hn::Lt(hn::Mul(hn::Abs(L.hi), C(std::fmax(1.0, std::fabs(a)))), C(2.0));
+        const M64 near = hn::Lt(hn::Mul(hn::Abs(L.hi), C(alpha_par(a).m)), C(2.0));
         V64 y = alpha_f_core(L, alpha_u_terms{uc}, near, a, rare);
         rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
         (void)d;
@@ -117,7 +148,7 @@ struct alpha_f_logu {
         // |r| < 1e-90: f ~ r^2/2 near the subnormals (the scalar long double series)
         rare = outside(hn::Abs(r), 1e-90, 700.0);
         const V64 rc = hn::IfThenElse(rare, C(1.0), r);
-        const M64 near = hn::Lt(hn::Mul(hn::Abs(rc), C(std::fmax(1.0, std::fabs(a)))), C(2.0));
+        const M64 near = hn::Lt(hn::Mul(hn::Abs(rc), C(alpha_par(a).m)), C(2.0));
         const dd::Exp2 e = dd::exp_parts(rc, hn::Zero(d));
         V64 y = alpha_f_core(dd::V2{rc, hn::Zero(d)}, alpha_r_terms{e, rc}, near, a, rare);
         rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
@@ -130,9 +161,8 @@ struct alpha_df {
     static constexpr double (*scalar)(double, double) = &alpha::df;
     static bool bad(double a) { return alpha_vec_bad(a); }
     static V64 eval(D64 d, V64 u, M64& rare, double a) {
-        double bh, bl;
-        fdv::two_sum(a, -1.0, bh, bl);
-        const dd::V2 B{C(bh), C(bl)};
+        const alpha_param& P = alpha_par(a);
+        const dd::V2 B = dd2(P.bh, P.bl);
         rare = not_normal_pos(u);
         const V64 uc = hn::IfThenElse(rare, C(1.0), u);
         const dd::V2 x = dd::mul(dd::log(uc), B);
@@ -141,7 +171,7 @@ struct alpha_df {
         const V64 xl = hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.lo);
         const dd::V2 em = dd::expm1(dd::exp_parts(xh, xl), xh, xl);
         (void)d;
-        return dd::round(dd::mul(em, dd::recip(bh, bl)));
+        return dd::round(dd::mul(em, dd2(P.rbh, P.rbl)));
     }
 };
 
@@ -162,16 +192,15 @@ struct alpha_conj {
     static constexpr double (*scalar)(double, double) = &alpha::conj;
     static bool bad(double a) { return alpha_vec_bad(a); }
     static V64 eval(D64, V64 t, M64& rare, double a) {
-        double bh, bl;
-        fdv::two_sum(a, -1.0, bh, bl);
-        const dd::V2 q = dd::mul_d(dd::recip(bh, bl), C(a));
+        const alpha_param& P = alpha_par(a);
+        const dd::V2 q = dd2(P.qh, P.ql);
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
-        const dd::V2 y = dd::mul(q, alpha_log_base(t, bh, bl, rare));
+        const dd::V2 y = dd::mul(q, alpha_log_base(t, P.bh, P.bl, rare));
         rare = hn::Or(rare, outside(hn::Abs(y.hi), 1e-290, 700.0));
         const V64 yh = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.hi);
         const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
         const dd::V2 em = dd::expm1(dd::exp_parts(yh, yl), yh, yl);
-        V64 res = dd::round(dd::mul(em, dd::recip(a, 0.0)));
+        V64 res = dd::round(dd::mul(em, dd2(P.rah, P.ral)));
         rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(res), C(DBL_MAX))));
         return res;
     }
@@ -182,11 +211,10 @@ struct alpha_inv_df {
     static constexpr double (*scalar)(double, double) = &alpha::inv_df;
     static bool bad(double a) { return alpha_vec_bad(a); }
     static V64 eval(D64, V64 t, M64& rare, double a) {
-        double bh, bl;
-        fdv::two_sum(a, -1.0, bh, bl);
-        const dd::V2 k = dd::recip(bh, bl);
+        const alpha_param& P = alpha_par(a);
+        const dd::V2 k = dd2(P.rbh, P.rbl);
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
-        const dd::V2 y = dd::mul(k, alpha_log_base(t, bh, bl, rare));
+        const dd::V2 y = dd::mul(k, alpha_log_base(t, P.bh, P.bl, rare));
         // |y| > 700: the result leaves [e^-700, e^700] (subnormal results included)
         rare = hn::Or(rare, hn::Gt(hn::Abs(y.hi), C(700.0)));
         const V64 yh = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.hi);
@@ -207,10 +235,8 @@ struct alpha_activation {
             rare = is_nan(v);
             return v;
         }
-        double oh, ol;
-        fdv::two_sum(1.0, -a, oh, ol);
-        const double ch = 1.0 / oh;
-        const double cl = (std::fma(-ch, oh, 1.0) - ch * ol) / oh;
+        const alpha_param& P = alpha_par(a);
+        const double ch = P.roh, cl = P.rol;  // 1/(1 - a)
         rare = outside(hn::Abs(v), DBL_MIN, 700.0);
         const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
         const dd::V2 sp = dd::softplus(x);
@@ -218,10 +244,8 @@ struct alpha_activation {
         const V64 res = dd::round(t);
         rare = hn::Or(rare, hn::Lt(hn::Abs(res), C(0.0625 * ch)));
         // inside dom f*: s = 1 + b res > 0, in dd (b = a - 1 < 0)
-        double bh, bl;
-        fdv::two_sum(a, -1.0, bh, bl);
-        dd::V2 p = dd::two_prod(C(bh), res);
-        p.lo = hn::MulAdd(C(bl), res, p.lo);
+        dd::V2 p = dd::two_prod(C(P.bh), res);
+        p.lo = hn::MulAdd(C(P.bl), res, p.lo);
         const dd::V2 s = dd::add(dd::V2{C(1.0), hn::Zero(d)}, p);
         rare = hn::Or(rare, hn::Not(hn::Gt(s.hi, C(0.0))));
         return res;

@@ -22,11 +22,33 @@ namespace k {
 HWY_INLINE bool jsw_vec_bad(double pi) {
     return js_weighted::bad(pi) || !(pi >= 1e-6 && pi <= 1.0 - 1e-6);
 }
+// The parameter's derived constants, formed once per value (per thread) instead of per vector.
+struct jsw_param {
+    double pi = 0.0;
+    double qh, ql;    // 1 - pi
+    double rqh, rql;  // 1/(1 - pi)
+    double rph, rpl;  // 1/pi
+    double bh, bl;    // the boundary -pi log pi
+    double ycut;      // -log(1 - (1 - pi)/2)
+};
+HWY_INLINE const jsw_param& jsw_par(double pi) {
+    static thread_local jsw_param c;
+    if (!(c.pi == pi)) {
+        fdv::two_sum(1.0, -pi, c.qh, c.ql);
+        c.rqh = 1.0 / c.qh;
+        c.rql = (std::fma(-c.rqh, c.qh, 1.0) - c.rqh * c.ql) / c.qh;
+        c.rph = 1.0 / pi;
+        c.rpl = std::fma(-c.rph, pi, 1.0) / pi;
+        js_weighted::boundary(pi, c.bh, c.bl);
+        c.ycut = -std::log1p(-0.5 * (1.0 - pi));
+        c.pi = pi;
+    }
+    return c;
+}
 // 1 - pi in dd
 HWY_INLINE dd::V2 jsw_q(double pi) {
-    double qh, ql;
-    fdv::two_sum(1.0, -pi, qh, ql);
-    return {C(qh), C(ql)};
+    const jsw_param& P = jsw_par(pi);
+    return {C(P.qh), C(P.ql)};
 }
 // lanes whose value is not finite go to the scalar kernel
 HWY_INLINE M64 jsw_not_finite(V64 y) { return hn::Not(hn::Lt(hn::Abs(y), C(HUGE_VAL))); }
@@ -57,11 +79,10 @@ struct jsw_side {
 };
 HWY_INLINE jsw_side jsw_split(V64 t, double pi, bool neg_y, double ycut, M64& rare) {
     const D64 d;
-    double bh, bl;
-    js_weighted::boundary(pi, bh, bl);
-    const dd::V2 rp = dd::recip(pi, 0.0);
-    dd::V2 a = dd::two_sum(C(bh), hn::Neg(t));
-    a = dd::fast_two_sum(a.hi, hn::Add(a.lo, C(bl)));
+    const jsw_param& P = jsw_par(pi);
+    const dd::V2 rp{C(P.rph), C(P.rpl)};
+    dd::V2 a = dd::two_sum(C(P.bh), hn::Neg(t));
+    a = dd::fast_two_sum(a.hi, hn::Add(a.lo, C(P.bl)));
     const dd::V2 y = dd::mul(a, rp);
     const dd::V2 tp = dd::mul_d(rp, t);
     jsw_side s;
@@ -85,11 +106,9 @@ struct js_weighted_conj {
     static bool bad(double pi) { return jsw_vec_bad(pi); }
     static V64 eval(D64 d, V64 t, M64& rare, double pi) {
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
-        const jsw_side s = jsw_split(t, pi, true, -std::log1p(-0.5 * (1.0 - pi)), rare);
+        const jsw_side s = jsw_split(t, pi, true, jsw_par(pi).ycut, rare);
         const dd::V2 q = jsw_q(pi);
-        double qh, ql;
-        fdv::two_sum(1.0, -pi, qh, ql);
-        const dd::V2 rq = dd::recip(qh, ql);
+        const dd::V2 rq{C(jsw_par(pi).rqh), C(jsw_par(pi).rql)};
         const dd::V2 em = dd::expm1(dd::exp_parts(s.arg.hi, s.arg.lo), s.arg.hi, s.arg.lo);
         const dd::V2 z_far = dd::add_d(dd::mul(em, dd::mul_d(rq, C(-pi))), C(1.0));
         const dd::V2 z_near = dd::mul(dd::neg(em), rq);
@@ -134,8 +153,7 @@ struct js_weighted_activation {
     static constexpr double (*scalar)(double, double) = &js_weighted::activation;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
     static V64 eval(D64 d, V64 v, M64& rare, double pi) {
-        double bh, bl;
-        js_weighted::boundary(pi, bh, bl);
+        const double bh = jsw_par(pi).bh, bl = jsw_par(pi).bl;
         rare = outside(hn::Abs(v), DBL_MIN, 700.0);
         const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
         const dd::V2 t = dd::add(dd::V2{C(bh), C(bl)}, dd::neg(dd::softplus(x)));
