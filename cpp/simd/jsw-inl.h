@@ -69,6 +69,78 @@ struct js_weighted_df {
     }
 };
 
+// L(y) = log1p(y) - y for a dd y with |y| <= 1/3: with z = y/(2 + y) (|z| <= 1/5),
+//   L = -y z + z^3 sum_j 2 z^(2j)/(2j + 3),
+// y z in dd and the sum (< |z|/3 of L) in double: relative error ~2^-57.
+HWY_INLINE dd::V2 jsw_log1pmx(dd::V2 y) {
+    const dd::V2 z = dd::div(y, dd::add_d(y, C(2.0)));
+    const V64 w = hn::Mul(z.hi, z.hi);
+    V64 R = C(2.0 / 25);
+    for (int j = 10; j >= 0; --j) R = hn::MulAdd(R, w, C(2.0 / (2 * j + 3)));
+    return dd::add_d(dd::neg(dd::mul(y, z)), hn::Mul(hn::Mul(z.hi, w), R));
+}
+
+// f = -(pi u log(m/u) + (1-pi) log m), m = pi u + 1 - pi, from u, u - 1 and 1/u - 1 in dd.
+// Near u = 1 (`near`: |u - 1| < 1/4) the two terms cancel to second order; there
+//   f = -pi u L((1-pi)(1/u - 1)) - (1-pi) L(pi (u - 1)),
+// a sum of two non-negative terms.  Elsewhere the direct form cancels at most a factor 8, and
+// its logs (of dd m and m/u) keep ~2^-63.
+HWY_INLINE V64 jsw_f_core(dd::V2 u, dd::V2 um1, dd::V2 vm1, M64 near, double pi) {
+    const D64 d;
+    const jsw_param& P = jsw_par(pi);
+    const dd::V2 Q{C(P.qh), C(P.ql)};
+    const dd::V2 pu = dd::mul_d(u, C(pi));
+    V64 res_near = hn::Zero(d), res_far = hn::Zero(d);
+    if (!hn::AllFalse(d, near)) {
+        const dd::V2 y1 = dd::mul(vm1, Q), y2 = dd::mul_d(um1, C(pi));
+        // keep the far lanes' arguments inside the series' range
+        const dd::V2 y1c{hn::IfThenElseZero(near, y1.hi), hn::IfThenElseZero(near, y1.lo)};
+        const dd::V2 y2c{hn::IfThenElseZero(near, y2.hi), hn::IfThenElseZero(near, y2.lo)};
+        const dd::V2 S = dd::add(dd::mul(pu, jsw_log1pmx(y1c)), dd::mul(Q, jsw_log1pmx(y2c)));
+        res_near = hn::Neg(dd::round(S));
+    }
+    if (!hn::AllTrue(d, near)) {
+        const dd::V2 m = dd::add(pu, Q);
+        const dd::V2 S = dd::add(dd::mul(pu, dd::log(dd::div(m, u))), dd::mul(Q, dd::log(m)));
+        res_far = hn::Neg(dd::round(S));
+    }
+    return hn::IfThenElse(near, res_near, res_far);
+}
+
+struct js_weighted_f {
+    static constexpr double (*scalar)(double, double) = &js_weighted::f;
+    static bool bad(double pi) { return jsw_vec_bad(pi); }
+    static V64 eval(D64 d, V64 u, M64& rare, double pi) {
+        rare = outside(u, 1e-280, 1e280);
+        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
+        const dd::V2 U{uc, hn::Zero(d)};
+        const dd::V2 um1 = dd::two_sum(uc, C(-1.0));
+        const dd::V2 vm1 = dd::div(dd::neg(um1), U);
+        const M64 near = hn::Lt(hn::Abs(um1.hi), C(0.25));
+        const V64 res = jsw_f_core(U, um1, vm1, near, pi);
+        rare = hn::Or(rare, hn::Eq(res, hn::Zero(d)));  // u = 1: the scalar's signed zero
+        return res;
+    }
+};
+
+struct js_weighted_f_logu {
+    static constexpr double (*scalar)(double, double) = &js_weighted::f_logu;
+    static bool bad(double pi) { return jsw_vec_bad(pi); }
+    static V64 eval(D64 d, V64 r, M64& rare, double pi) {
+        rare = outside(hn::Abs(r), 1e-100, 600.0);
+        const V64 rc = hn::IfThenElse(rare, C(1.0), r);
+        const dd::Exp2 ex = dd::exp_parts(rc, hn::Zero(d));
+        const dd::V2 u = dd::exp(ex);
+        const dd::V2 um1 = dd::expm1(ex, rc, hn::Zero(d));
+        const dd::V2 vm1 = dd::div(dd::neg(um1), u);
+        const M64 near = hn::Lt(hn::Abs(rc), C(0.22));
+        const V64 res = jsw_f_core(u, um1, vm1, near, pi);
+        rare = hn::Or(rare, hn::Not(hn::Gt(res, hn::Zero(d))));
+        rare = hn::Or(rare, hn::Not(hn::Lt(res, C(DBL_MAX))));
+        return res;
+    }
+};
+
 // The two sides of dom f* (t < B = -pi log pi, the boundary in dd from the scalar kernel's
 // binary128 value): with y = (B - t)/pi, pi e^{t/pi} = e^{-y}.  Near the boundary (y < ycut)
 // the forms use expm1(y) or expm1(-y) of the dd y; elsewhere e^{t/pi} - 1 of the dd t/pi.  One

@@ -162,7 +162,9 @@
     P(alpha, inv_df)               \
     P(alpha, activation)           \
     P(js_weighted, objective_logu) \
+    P(js_weighted, f)              \
     P(js_weighted, df)             \
+    P(js_weighted, f_logu)         \
     P(js_weighted, conj)           \
     P(js_weighted, inv_df)         \
     P(js_weighted, activation)
