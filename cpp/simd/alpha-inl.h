@@ -1,6 +1,7 @@
-// Vector kernels of alpha.h: the generator objective (f, f', conj and (f')^-1 need pow and
-// the series, df_logu must match the scalar ratio_activation bitwise: scalar), conventions of
-// common-inl.h.
+// Vector kernels of alpha.h (df_logu must match the scalar ratio_activation bitwise: scalar),
+// conventions of common-inl.h.  f, f', f(e^r), f*, (f')^-1 and the activation are formed in
+// double-double (dd-inl.h) and rounded once, on a parameter range where that is plain
+// (alpha_vec_ok); every other parameter value runs the scalar kernel for the whole call.
 #if defined(FDIV_SIMD_ALPHA_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef FDIV_SIMD_ALPHA_INL_H_
 #undef FDIV_SIMD_ALPHA_INL_H_
@@ -10,11 +11,246 @@
 
 #include "fdiv/alpha.h"
 #include "simd/common-inl.h"
+#include "simd/dd-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace fdv {
 namespace HWY_NAMESPACE {
 namespace k {
+
+// The parameters whose vector forms need none of the scalar kernel's extreme-range devices
+// (exponents 1/(a-1) ~ 1e16, subnormal products a r, 1/(a (a-1)) overflow).
+HWY_INLINE bool alpha_vec_ok(double a) {
+    const double fa = std::fabs(a), fb = std::fabs(a - 1.0);
+    return fa >= 1e-6 && fa <= 1e6 && fb >= 1e-6;
+}
+HWY_INLINE bool alpha_vec_bad(double a) { return alpha::bad(a) || !alpha_vec_ok(a); }
+
+// The parameter's derived constants, formed once per value (per thread: a call usually has
+// one) instead of once per vector.  x = h + l: a dd; r*: reciprocals.
+struct alpha_param {
+    double a = 0.0;
+    double bh, bl;    // b = a - 1
+    double oh, ol;    // 1 - a
+    double rah, ral;  // 1/a
+    double rbh, rbl;  // 1/b
+    double roh, rol;  // 1/(1 - a)
+    double qh, ql;    // a/b
+    double m;         // max(1, |a|)
+};
+HWY_INLINE void recip_s(double h, double l, double& rh, double& rl) {
+    rh = 1.0 / h;
+    rl = (std::fma(-rh, h, 1.0) - rh * l) / h;
+}
+HWY_INLINE const alpha_param& alpha_par(double a) {
+    static thread_local alpha_param c;
+    if (!(c.a == a)) {
+        fdv::two_sum(a, -1.0, c.bh, c.bl);
+        fdv::two_sum(1.0, -a, c.oh, c.ol);
+        recip_s(a, 0.0, c.rah, c.ral);
+        recip_s(c.bh, c.bl, c.rbh, c.rbl);
+        recip_s(c.oh, c.ol, c.roh, c.rol);
+        double ph, pl;
+        fdv::two_prod(c.rbh, a, ph, pl);
+        fdv::two_sum(ph, std::fma(c.rbl, a, pl), c.qh, c.ql);
+        c.m = std::fmax(1.0, std::fabs(a));
+        c.a = a;
+    }
+    return c;
+}
+HWY_INLINE dd::V2 dd2(double h, double l) { return {C(h), C(l)}; }
+
+// f(e^r) from r = rh + rl and e^r, e^r - 1 given as dd (f_logu: from r; f: u and u - 1 exact),
+// with b = a - 1 = bh + bl:
+//   near u = 1 (|r| max(1, |a|) < 2, the scalar series), with E(x) = e^x - 1 - x,
+//     a >= 1/2:  f = e^r (E(b r)/b + E(-r))/a,   a < 1/2:  f = (E(r) - E(a r)/a)/(1 - a),
+//   where the r terms of the generator cancel exactly and the E sums cancel at most a
+//   factor ~3 (a in [1/2, 1]: 1/a; a < 1/2: 1/(1 - a));
+//   farther out the scalar forms, a >= 1/2: (e^r (e^{b r} - 1)/b - (e^r - 1))/a,
+//   a < 1/2: ((e^r - 1) - (e^{a r} - 1)/a)/(1 - a), which cancel at most a factor ~3 there.
+// Every term is carried in dd (relative error ~2^-56), so the cancellations cost < 1/4 ulp.
+// Needs |r| <= 700 and |x| <= 700 for x = b r (a >= 1/2) or a r.
+template <class ExpR>
+HWY_INLINE V64 alpha_f_core(dd::V2 r, const ExpR& expr, M64 near, double a, M64& rare) {
+    const D64 d;
+    const alpha_param& P = alpha_par(a);
+    const dd::V2 B = dd2(P.bh, P.bl);
+    const bool hi = a >= 0.5;
+    // the exponent x = b r (a >= 1/2) or a r, exact in dd up to 2^-104
+    const dd::V2 x = hi ? dd::mul(r, B) : dd::mul_d(r, C(a));
+    rare = hn::Or(rare, outside(hn::Abs(x.hi), 0.0, 700.0));
+    const dd::V2 xc{hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.hi),
+                    hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.lo)};
+    const dd::Exp2 ex = dd::exp_parts(xc.hi, xc.lo);
+    const dd::V2 inv_A = dd2(P.rah, P.ral), inv_B = dd2(P.rbh, P.rbl);
+    const dd::V2 inv_div = hi ? inv_A : dd2(P.roh, P.rol);  // 1/a or 1/(1 - a)
+    V64 res_near = hn::Zero(d), res_far = hn::Zero(d);
+    if (!hn::AllFalse(d, near)) {
+        // E(-r) (a >= 1/2) or E(r), on |r| < 2
+        const dd::V2 rn{hn::IfThenElseZero(near, hi ? hn::Neg(r.hi) : r.hi),
+                        hn::IfThenElseZero(near, hi ? hn::Neg(r.lo) : r.lo)};
+        const dd::Exp2 er = dd::exp_parts(rn.hi, rn.lo);
+        const dd::V2 Er = dd::E(er, rn.hi, rn.lo);
+        const dd::V2 Ex = dd::E(ex, xc.hi, xc.lo);
+        dd::V2 S;
+        if (hi) {
+            S = dd::mul(dd::add(dd::mul(Ex, inv_B), Er), expr.exp());
+        } else {
+            S = dd::add(Er, dd::neg(dd::mul(Ex, inv_A)));
+        }
+        res_near = dd::round(dd::mul(S, inv_div));
+    }
+    if (!hn::AllTrue(d, near)) {
+        const dd::V2 em = dd::expm1(ex, xc.hi, xc.lo);
+        dd::V2 S;
+        if (hi) {
+            S = dd::add(dd::mul(dd::mul(em, inv_B), expr.exp()), dd::neg(expr.expm1()));
+        } else {
+            S = dd::add(expr.expm1(), dd::neg(dd::mul(em, inv_A)));
+        }
+        res_far = dd::round(dd::mul(S, inv_div));
+    }
+    return hn::IfThenElse(near, res_near, res_far);
+}
+// e^r and e^r - 1 of f(u): u and u - 1 (exact up to 2^-104)
+struct alpha_u_terms {
+    V64 u;
+    dd::V2 exp() const { return {u, hn::Zero(D64())}; }
+    dd::V2 expm1() const { return dd::two_sum(u, C(-1.0)); }
+};
+// ... of f_logu: from the reduction of r
+struct alpha_r_terms {
+    dd::Exp2 e;
+    V64 r;
+    dd::V2 exp() const { return dd::exp(e); }
+    dd::V2 expm1() const { return dd::expm1(e, r, hn::Zero(D64())); }
+};
+
+struct alpha_f {
+    static constexpr double (*scalar)(double, double) = &alpha::f;
+    static bool bad(double a) { return alpha_vec_bad(a); }
+    static V64 eval(D64 d, V64 u, M64& rare, double a) {
+        rare = not_normal_pos(u);
+        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
+        const dd::V2 L = dd::log(uc);
+        const M64 near = hn::Lt(hn::Mul(hn::Abs(L.hi), C(alpha_par(a).m)), C(2.0));
+        V64 y = alpha_f_core(L, alpha_u_terms{uc}, near, a, rare);
+        rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
+        (void)d;
+        return y;
+    }
+};
+
+struct alpha_f_logu {
+    static constexpr double (*scalar)(double, double) = &alpha::f_logu;
+    static bool bad(double a) { return alpha_vec_bad(a); }
+    static V64 eval(D64 d, V64 r, M64& rare, double a) {
+        // |r| < 1e-90: f ~ r^2/2 near the subnormals (the scalar long double series)
+        rare = outside(hn::Abs(r), 1e-90, 700.0);
+        const V64 rc = hn::IfThenElse(rare, C(1.0), r);
+        const M64 near = hn::Lt(hn::Mul(hn::Abs(rc), C(alpha_par(a).m)), C(2.0));
+        const dd::Exp2 e = dd::exp_parts(rc, hn::Zero(d));
+        V64 y = alpha_f_core(dd::V2{rc, hn::Zero(d)}, alpha_r_terms{e, rc}, near, a, rare);
+        rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
+        return y;
+    }
+};
+
+// f'(u) = expm1(b log u)/b, the exponent in dd
+struct alpha_df {
+    static constexpr double (*scalar)(double, double) = &alpha::df;
+    static bool bad(double a) { return alpha_vec_bad(a); }
+    static V64 eval(D64 d, V64 u, M64& rare, double a) {
+        const alpha_param& P = alpha_par(a);
+        const dd::V2 B = dd2(P.bh, P.bl);
+        rare = not_normal_pos(u);
+        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
+        const dd::V2 x = dd::mul(dd::log(uc), B);
+        rare = hn::Or(rare, outside(hn::Abs(x.hi), 1e-290, 700.0));
+        const V64 xh = hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.hi);
+        const V64 xl = hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.lo);
+        const dd::V2 em = dd::expm1(dd::exp_parts(xh, xl), xh, xl);
+        (void)d;
+        return dd::round(dd::mul(em, dd2(P.rbh, P.rbl)));
+    }
+};
+
+// s = 1 + b t in dd and log s, for f* and (f')^-1; lanes with s not a normal positive number
+// (outside dom f*, its boundary, overflow) are rare.
+HWY_INLINE dd::V2 alpha_log_base(V64 t, double bh, double bl, M64& rare) {
+    const D64 d;
+    dd::V2 p = dd::two_prod(C(bh), t);
+    p.lo = hn::MulAdd(C(bl), t, p.lo);
+    const dd::V2 s = dd::add(dd::V2{C(1.0), hn::Zero(d)}, p);
+    rare = hn::Or(rare, outside(s.hi, 1e-300, 1e300));
+    const dd::V2 sc{hn::IfThenElse(rare, C(1.0), s.hi), hn::IfThenElseZero(hn::Not(rare), s.lo)};
+    return dd::log(sc);
+}
+
+// f*(t) = expm1((a/b) log s)/a
+struct alpha_conj {
+    static constexpr double (*scalar)(double, double) = &alpha::conj;
+    static bool bad(double a) { return alpha_vec_bad(a); }
+    static V64 eval(D64, V64 t, M64& rare, double a) {
+        const alpha_param& P = alpha_par(a);
+        const dd::V2 q = dd2(P.qh, P.ql);
+        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
+        const dd::V2 y = dd::mul(q, alpha_log_base(t, P.bh, P.bl, rare));
+        rare = hn::Or(rare, outside(hn::Abs(y.hi), 1e-290, 700.0));
+        const V64 yh = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.hi);
+        const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
+        const dd::V2 em = dd::expm1(dd::exp_parts(yh, yl), yh, yl);
+        V64 res = dd::round(dd::mul(em, dd2(P.rah, P.ral)));
+        rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(res), C(DBL_MAX))));
+        return res;
+    }
+};
+
+// (f')^-1(t) = s^(1/b)
+struct alpha_inv_df {
+    static constexpr double (*scalar)(double, double) = &alpha::inv_df;
+    static bool bad(double a) { return alpha_vec_bad(a); }
+    static V64 eval(D64, V64 t, M64& rare, double a) {
+        const alpha_param& P = alpha_par(a);
+        const dd::V2 k = dd2(P.rbh, P.rbl);
+        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
+        const dd::V2 y = dd::mul(k, alpha_log_base(t, P.bh, P.bl, rare));
+        // |y| > 700: the result leaves [e^-700, e^700] (subnormal results included)
+        rare = hn::Or(rare, hn::Gt(hn::Abs(y.hi), C(700.0)));
+        const V64 yh = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.hi);
+        const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
+        return dd::round(dd::exp(dd::exp_parts(yh, yl)));
+    }
+};
+
+// g_f(v) = v for a > 1; 1/(1-a) - softplus(-v) otherwise, with softplus(x) = max(x, 0) +
+// log(1 + e^-|x|) in dd.  Lanes within 1/16 of the zero of g_f (where the difference cancels
+// more than the dd terms can carry) and lanes whose value is not strictly inside dom f*
+// (step_inside's work) are rare.
+struct alpha_activation {
+    static constexpr double (*scalar)(double, double) = &alpha::activation;
+    static bool bad(double a) { return alpha_vec_bad(a); }
+    static V64 eval(D64 d, V64 v, M64& rare, double a) {
+        if (a > 1.0) {
+            rare = is_nan(v);
+            return v;
+        }
+        const alpha_param& P = alpha_par(a);
+        const double ch = P.roh, cl = P.rol;  // 1/(1 - a)
+        rare = outside(hn::Abs(v), DBL_MIN, 700.0);
+        const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
+        const dd::V2 sp = dd::softplus(x);
+        const dd::V2 t = dd::add(dd::V2{C(ch), C(cl)}, dd::neg(sp));
+        const V64 res = dd::round(t);
+        rare = hn::Or(rare, hn::Lt(hn::Abs(res), C(0.0625 * ch)));
+        // inside dom f*: s = 1 + b res > 0, in dd (b = a - 1 < 0)
+        dd::V2 p = dd::two_prod(C(P.bh), res);
+        p.lo = hn::MulAdd(C(P.bl), res, p.lo);
+        const dd::V2 s = dd::add(dd::V2{C(1.0), hn::Zero(d)}, p);
+        rare = hn::Or(rare, hn::Not(hn::Gt(s.hi, C(0.0))));
+        return res;
+    }
+};
 
 // f - u f' = -expm1(a l)/a with a l = ph + pl formed by fma.
 struct alpha_objective_logu {  // float32 promotes (the parameter is kept in double)

@@ -31,6 +31,7 @@ bool enabled() { return g_enabled.load(std::memory_order_relaxed); }
 #include "simd/alpha-inl.h"
 #include "simd/chi2-inl.h"
 #include "simd/js-inl.h"
+#include "simd/jsw-inl.h"
 #include "simd/kl-inl.h"
 #include "simd/mc-inl.h"
 #include "simd/tv-inl.h"

@@ -153,6 +153,18 @@
 
 // (df_logu of the families stays scalar: their ratio_activation, a scalar step inside
 // dom f*, must equal it bitwise wherever that value lies inside.)
-#define FDIV_SIMD_PARAM(P)   \
-    P(alpha, objective_logu) \
-    P(js_weighted, objective_logu)
+#define FDIV_SIMD_PARAM(P)         \
+    P(alpha, objective_logu)       \
+    P(alpha, f)                    \
+    P(alpha, df)                   \
+    P(alpha, f_logu)               \
+    P(alpha, conj)                 \
+    P(alpha, inv_df)               \
+    P(alpha, activation)           \
+    P(js_weighted, objective_logu) \
+    P(js_weighted, f)              \
+    P(js_weighted, df)             \
+    P(js_weighted, f_logu)         \
+    P(js_weighted, conj)           \
+    P(js_weighted, inv_df)         \
+    P(js_weighted, activation)

@@ -1,0 +1,245 @@
+// Vector kernels of js.h's weighted Jensen-Shannon family js_weighted(pi) (f, f', f*, (f')^-1
+// and the activation; the generator objective is in js-inl.h), conventions of common-inl.h.
+// The terms are carried in double-double (dd-inl.h) and rounded once, on pi in
+// [1e-6, 1 - 1e-6] (jsw_vec_ok): every other pi runs the scalar kernel for the whole call, whose
+// binary128 and long double forms handle the tiny pi and pi next to 1.
+#if defined(FDIV_SIMD_JSW_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef FDIV_SIMD_JSW_INL_H_
+#undef FDIV_SIMD_JSW_INL_H_
+#else
+#define FDIV_SIMD_JSW_INL_H_
+#endif
+
+#include "fdiv/js.h"
+#include "simd/common-inl.h"
+#include "simd/dd-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace fdv {
+namespace HWY_NAMESPACE {
+namespace k {
+
+HWY_INLINE bool jsw_vec_bad(double pi) {
+    return js_weighted::bad(pi) || !(pi >= 1e-6 && pi <= 1.0 - 1e-6);
+}
+// The parameter's derived constants, formed once per value (per thread) instead of per vector.
+struct jsw_param {
+    double pi = 0.0;
+    double qh, ql;    // 1 - pi
+    double rqh, rql;  // 1/(1 - pi)
+    double rph, rpl;  // 1/pi
+    double bh, bl;    // the boundary -pi log pi
+    double ycut;      // -log(1 - (1 - pi)/2)
+};
+HWY_INLINE const jsw_param& jsw_par(double pi) {
+    static thread_local jsw_param c;
+    if (!(c.pi == pi)) {
+        fdv::two_sum(1.0, -pi, c.qh, c.ql);
+        c.rqh = 1.0 / c.qh;
+        c.rql = (std::fma(-c.rqh, c.qh, 1.0) - c.rqh * c.ql) / c.qh;
+        c.rph = 1.0 / pi;
+        c.rpl = std::fma(-c.rph, pi, 1.0) / pi;
+        js_weighted::boundary(pi, c.bh, c.bl);
+        c.ycut = -std::log1p(-0.5 * (1.0 - pi));
+        c.pi = pi;
+    }
+    return c;
+}
+// 1 - pi in dd
+HWY_INLINE dd::V2 jsw_q(double pi) {
+    const jsw_param& P = jsw_par(pi);
+    return {C(P.qh), C(P.ql)};
+}
+// lanes whose value is not finite go to the scalar kernel
+HWY_INLINE M64 jsw_not_finite(V64 y) { return hn::Not(hn::Lt(hn::Abs(y), C(HUGE_VAL))); }
+
+// f'(u) = pi log(u/m), m = pi u + 1 - pi: m and u/m in dd, so the log keeps its relative
+// accuracy through u = 1.
+struct js_weighted_df {
+    static constexpr double (*scalar)(double, double) = &js_weighted::df;
+    static bool bad(double pi) { return jsw_vec_bad(pi); }
+    static V64 eval(D64 d, V64 u, M64& rare, double pi) {
+        rare = outside(u, 1e-290, 1e300);
+        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
+        const dd::V2 m = dd::add(dd::two_prod(C(pi), uc), jsw_q(pi));
+        const dd::V2 ratio = dd::div(dd::V2{uc, hn::Zero(d)}, m);
+        const V64 res = dd::round(dd::mul_d(dd::log(ratio), C(pi)));
+        rare = hn::Or(rare, hn::Eq(res, hn::Zero(d)));  // u = 1: the scalar's -0
+        return res;
+    }
+};
+
+// L(y) = log1p(y) - y for a dd y with |y| <= 1/3: with z = y/(2 + y) (|z| <= 1/5),
+//   L = -y z + z^3 sum_j 2 z^(2j)/(2j + 3),
+// y z in dd and the sum (< |z|/3 of L) in double: relative error ~2^-57.
+HWY_INLINE dd::V2 jsw_log1pmx(dd::V2 y) {
+    const dd::V2 z = dd::div(y, dd::add_d(y, C(2.0)));
+    const V64 w = hn::Mul(z.hi, z.hi);
+    V64 R = C(2.0 / 25);
+    for (int j = 10; j >= 0; --j) R = hn::MulAdd(R, w, C(2.0 / (2 * j + 3)));
+    return dd::add_d(dd::neg(dd::mul(y, z)), hn::Mul(hn::Mul(z.hi, w), R));
+}
+
+// f = -(pi u log(m/u) + (1-pi) log m), m = pi u + 1 - pi, from u, u - 1 and 1/u - 1 in dd.
+// Near u = 1 (`near`: |u - 1| < 1/4) the two terms cancel to second order; there
+//   f = -pi u L((1-pi)(1/u - 1)) - (1-pi) L(pi (u - 1)),
+// a sum of two non-negative terms.  Elsewhere the direct form cancels at most a factor 8, and
+// its logs (of dd m and m/u) keep ~2^-63.
+HWY_INLINE V64 jsw_f_core(dd::V2 u, dd::V2 um1, dd::V2 vm1, M64 near, double pi) {
+    const D64 d;
+    const jsw_param& P = jsw_par(pi);
+    const dd::V2 Q{C(P.qh), C(P.ql)};
+    const dd::V2 pu = dd::mul_d(u, C(pi));
+    V64 res_near = hn::Zero(d), res_far = hn::Zero(d);
+    if (!hn::AllFalse(d, near)) {
+        const dd::V2 y1 = dd::mul(vm1, Q), y2 = dd::mul_d(um1, C(pi));
+        // keep the far lanes' arguments inside the series' range
+        const dd::V2 y1c{hn::IfThenElseZero(near, y1.hi), hn::IfThenElseZero(near, y1.lo)};
+        const dd::V2 y2c{hn::IfThenElseZero(near, y2.hi), hn::IfThenElseZero(near, y2.lo)};
+        const dd::V2 S = dd::add(dd::mul(pu, jsw_log1pmx(y1c)), dd::mul(Q, jsw_log1pmx(y2c)));
+        res_near = hn::Neg(dd::round(S));
+    }
+    if (!hn::AllTrue(d, near)) {
+        const dd::V2 m = dd::add(pu, Q);
+        const dd::V2 S = dd::add(dd::mul(pu, dd::log(dd::div(m, u))), dd::mul(Q, dd::log(m)));
+        res_far = hn::Neg(dd::round(S));
+    }
+    return hn::IfThenElse(near, res_near, res_far);
+}
+
+struct js_weighted_f {
+    static constexpr double (*scalar)(double, double) = &js_weighted::f;
+    static bool bad(double pi) { return jsw_vec_bad(pi); }
+    static V64 eval(D64 d, V64 u, M64& rare, double pi) {
+        rare = outside(u, 1e-280, 1e280);
+        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
+        const dd::V2 U{uc, hn::Zero(d)};
+        const dd::V2 um1 = dd::two_sum(uc, C(-1.0));
+        const dd::V2 vm1 = dd::div(dd::neg(um1), U);
+        const M64 near = hn::Lt(hn::Abs(um1.hi), C(0.25));
+        const V64 res = jsw_f_core(U, um1, vm1, near, pi);
+        rare = hn::Or(rare, hn::Eq(res, hn::Zero(d)));  // u = 1: the scalar's signed zero
+        return res;
+    }
+};
+
+struct js_weighted_f_logu {
+    static constexpr double (*scalar)(double, double) = &js_weighted::f_logu;
+    static bool bad(double pi) { return jsw_vec_bad(pi); }
+    static V64 eval(D64 d, V64 r, M64& rare, double pi) {
+        rare = outside(hn::Abs(r), 1e-100, 600.0);
+        const V64 rc = hn::IfThenElse(rare, C(1.0), r);
+        const dd::Exp2 ex = dd::exp_parts(rc, hn::Zero(d));
+        const dd::V2 u = dd::exp(ex);
+        const dd::V2 um1 = dd::expm1(ex, rc, hn::Zero(d));
+        const dd::V2 vm1 = dd::div(dd::neg(um1), u);
+        const M64 near = hn::Lt(hn::Abs(rc), C(0.22));
+        const V64 res = jsw_f_core(u, um1, vm1, near, pi);
+        rare = hn::Or(rare, hn::Not(hn::Gt(res, hn::Zero(d))));
+        rare = hn::Or(rare, hn::Not(hn::Lt(res, C(DBL_MAX))));
+        return res;
+    }
+};
+
+// The two sides of dom f* (t < B = -pi log pi, the boundary in dd from the scalar kernel's
+// binary128 value): with y = (B - t)/pi, pi e^{t/pi} = e^{-y}.  Near the boundary (y < ycut)
+// the forms use expm1(y) or expm1(-y) of the dd y; elsewhere e^{t/pi} - 1 of the dd t/pi.  One
+// reduction serves both: arg = -y or y near, t/pi elsewhere.
+struct jsw_side {
+    M64 near;
+    dd::V2 arg;
+};
+HWY_INLINE jsw_side jsw_split(V64 t, double pi, bool neg_y, double ycut, M64& rare) {
+    const D64 d;
+    const jsw_param& P = jsw_par(pi);
+    const dd::V2 rp{C(P.rph), C(P.rpl)};
+    dd::V2 a = dd::two_sum(C(P.bh), hn::Neg(t));
+    a = dd::fast_two_sum(a.hi, hn::Add(a.lo, C(P.bl)));
+    const dd::V2 y = dd::mul(a, rp);
+    const dd::V2 tp = dd::mul_d(rp, t);
+    jsw_side s;
+    s.near = hn::Lt(y.hi, C(ycut));
+    const dd::V2 yn = neg_y ? dd::neg(y) : y;
+    s.arg = {hn::IfThenElse(s.near, yn.hi, tp.hi), hn::IfThenElse(s.near, yn.lo, tp.lo)};
+    // outside dom f* or on its boundary (scalar: +inf), or an exponent out of range
+    rare = hn::Or(rare, hn::Not(hn::Gt(y.hi, C(0.0))));
+    rare = hn::Or(rare, outside(hn::Abs(s.arg.hi), 0.0, 700.0));
+    s.arg.hi = hn::IfThenZeroElse(rare, s.arg.hi);
+    s.arg.lo = hn::IfThenZeroElse(rare, s.arg.lo);
+    (void)d;
+    return s;
+}
+
+// f*(t) = -(1-pi) log z, z = 1 - pi expm1(t/pi)/(1-pi), or z = -expm1(-y)/(1-pi) where
+// z < 1/2 (y < -log(1 - (1-pi)/2)): each form keeps z - 1 or z to ~2^-56 of itself where
+// log z needs it.
+struct js_weighted_conj {
+    static constexpr double (*scalar)(double, double) = &js_weighted::conj;
+    static bool bad(double pi) { return jsw_vec_bad(pi); }
+    static V64 eval(D64 d, V64 t, M64& rare, double pi) {
+        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
+        const jsw_side s = jsw_split(t, pi, true, jsw_par(pi).ycut, rare);
+        const dd::V2 q = jsw_q(pi);
+        const dd::V2 rq{C(jsw_par(pi).rqh), C(jsw_par(pi).rql)};
+        const dd::V2 em = dd::expm1(dd::exp_parts(s.arg.hi, s.arg.lo), s.arg.hi, s.arg.lo);
+        const dd::V2 z_far = dd::add_d(dd::mul(em, dd::mul_d(rq, C(-pi))), C(1.0));
+        const dd::V2 z_near = dd::mul(dd::neg(em), rq);
+        dd::V2 z{hn::IfThenElse(s.near, z_near.hi, z_far.hi),
+                 hn::IfThenElse(s.near, z_near.lo, z_far.lo)};
+        rare = hn::Or(rare, outside(z.hi, 1e-300, 1e300));
+        z = {hn::IfThenElse(rare, C(1.0), z.hi), hn::IfThenZeroElse(rare, z.lo)};
+        (void)d;
+        return dd::round(dd::neg(dd::mul(dd::log(z), q)));
+    }
+};
+
+// (f')^-1(t) = (1-pi) e/(1 - pi e), e = e^{t/pi}; near the boundary ((1-pi)/pi)/expm1(y).
+struct js_weighted_inv_df {
+    static constexpr double (*scalar)(double, double) = &js_weighted::inv_df;
+    static bool bad(double pi) { return jsw_vec_bad(pi); }
+    static V64 eval(D64 d, V64 t, M64& rare, double pi) {
+        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
+        const jsw_side s = jsw_split(t, pi, false, 1.0, rare);
+        const dd::V2 q = jsw_q(pi);
+        const dd::Exp2 ex = dd::exp_parts(s.arg.hi, s.arg.lo);
+        const dd::V2 e = dd::exp(ex);
+        const dd::V2 em = dd::expm1(ex, s.arg.hi, s.arg.lo);
+        const dd::V2 num =
+            dd::V2{hn::IfThenElse(s.near, C(1.0), e.hi), hn::IfThenElseZero(hn::Not(s.near), e.lo)};
+        // far: 1 - pi e (>= 1 - 1/e); near: pi expm1(y)
+        const dd::V2 den_far = dd::add_d(dd::neg(dd::mul_d(e, C(pi))), C(1.0));
+        const dd::V2 den_near = dd::mul_d(em, C(pi));
+        const dd::V2 den{hn::IfThenElse(s.near, den_near.hi, den_far.hi),
+                         hn::IfThenElse(s.near, den_near.lo, den_far.lo)};
+        const V64 res = dd::round(dd::div(dd::mul(num, q), den));
+        rare = hn::Or(rare, jsw_not_finite(res));
+        rare = hn::Or(rare, hn::Lt(res, C(DBL_MIN)));
+        (void)d;
+        return res;
+    }
+};
+
+// g_f(v) = B - softplus(-v), B = -pi log pi in dd; lanes within 1/16 B of the zero of g_f
+// and lanes not strictly below the boundary (step_inside's work) are rare.
+struct js_weighted_activation {
+    static constexpr double (*scalar)(double, double) = &js_weighted::activation;
+    static bool bad(double pi) { return jsw_vec_bad(pi); }
+    static V64 eval(D64 d, V64 v, M64& rare, double pi) {
+        const double bh = jsw_par(pi).bh, bl = jsw_par(pi).bl;
+        rare = outside(hn::Abs(v), DBL_MIN, 700.0);
+        const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
+        const dd::V2 t = dd::add(dd::V2{C(bh), C(bl)}, dd::neg(dd::softplus(x)));
+        const V64 res = dd::round(t);
+        rare = hn::Or(rare, hn::Lt(hn::Abs(res), C(0.0625 * bh)));
+        // strictly inside: (B.hi - res) + B.lo > 0, the scalar kernel's test
+        rare = hn::Or(rare, hn::Not(hn::Gt(hn::Add(hn::Sub(C(bh), res), C(bl)), hn::Zero(d))));
+        return res;
+    }
+};
+
+}  // namespace k
+}  // namespace HWY_NAMESPACE
+}  // namespace fdv
+HWY_AFTER_NAMESPACE();
+
+#endif  // FDIV_SIMD_JSW_INL_H_
