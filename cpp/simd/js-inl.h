@@ -305,31 +305,41 @@ HWY_INLINE hn::Vec<D> srkl_solve_v(D d, hn::Vec<D> t, hn::Mask<D>& rare,
     V delta = hn::Neg(hn::Add(sh, hn::Add(se, C(d, L::ln2_lo))));
     rare = hn::Or(rare, outside(delta, L::tiny, 1e3));
     delta = hn::IfThenElse(rare, C(d, 1.0), delta);
-    const V p = hn::Sqrt(hn::Add(delta, delta));
-    const V s_small = hn::Mul(
-        p, hn::Add(C(d, 1.0), hn::Mul(p, hn::Add(C(d, 1.0 / 3.0), hn::Mul(C(d, 1.0 / 36.0), p)))));
     // delta >= 1: 1 + s = -W_{-1}(-e^{-(1 + delta)}) by its asymptotic series in L1 = 1 + delta,
     // L2 = log L1: s = delta + L2 (1 + (1 + (L2 - 2)/(2 L1))/L1), within 1e-3 from delta = 5
-    // (the scalar kernel starts from delta + L2, 4e-2 there): one Halley step less
-    const V L2 = hn::Log1p(d, delta);
-    const V rL1 = hn::Div(C(d, 1.0), hn::Add(C(d, 1.0), delta));
-    const V s_big = hn::Add(
-        delta,
-        hn::Mul(L2, hn::Add(C(d, 1.0),
-                            hn::Mul(rL1, hn::Add(C(d, 1.0), hn::Mul(hn::Mul(C(d, 0.5), rL1),
-                                                                    hn::Sub(L2, C(d, 2.0))))))));
-    V s = hn::IfThenElse(hn::Lt(delta, C(d, 1.0)), s_small, s_big);
+    // (the scalar kernel starts from delta + L2, 4e-2 there): one Halley step less.  A start
+    // needs no last bit: log(1 + delta) is formed without log1p's correction division.
+    V s = select_forms(
+        hn::Lt(delta, C(d, 1.0)),
+        [&] {
+            const V p = hn::Sqrt(hn::Add(delta, delta));
+            return hn::Mul(
+                p, hn::Add(C(d, 1.0),
+                           hn::Mul(p, hn::Add(C(d, 1.0 / 3.0), hn::Mul(C(d, 1.0 / 36.0), p)))));
+        },
+        [&] {
+            const V L1 = hn::Add(C(d, 1.0), delta);
+            const V L2 = hn::Log(d, L1);
+            const V rL1 = hn::Div(C(d, 1.0), L1);
+            const V h = hn::Mul(hn::Mul(C(d, 0.5), rL1), hn::Sub(L2, C(d, 2.0)));
+            return hn::Add(delta,
+                           hn::Mul(L2, hn::Add(C(d, 1.0), hn::Mul(rL1, hn::Add(C(d, 1.0), h)))));
+        });
     M active = hn::Not(rare);
-    // for log1p(s) at the root (log1p_s): a lane whose last step started at s >= 2, outside
-    // log1pmx's series band, has log1p of that start; two Taylor terms carry it over the step
-    // (below tol3 relative: error of order 1e-18), as in jeffreys_solve_v
-    V lg = hn::Zero(d), sp = hn::Zero(d), dl = hn::Zero(d);
+    // Lanes outside log1pmx's series band (s >= 2) form L(s) = log(1 + s) - s from log(y),
+    // y = 1 + s rounded, without Log1p's correction division: the rounding of y moves the
+    // residual by < 2^-53 absolute, and so the root s by < 2^-53 (1 + s)/s absolute, far below
+    // its ulp.  For log1p(s) at the root (log1p_s), such a lane keeps log y of its last step's
+    // start s0 and adds c/y (c = s0 - (y - 1), exact: the rounding of y) and the step D by two
+    // Taylor terms in u = (c + D)/y: log1p(s0 + D) = log y + u - u^2/2 + O(u^3), |u| <= 1e-6.
+    V lg = hn::Zero(d), yp = C(d, 1.0), cd = hn::Zero(d), sp = hn::Zero(d);
     for (int i = 0; i < 16 && !hn::AllFalse(d, active); ++i) {
-        V l1 = hn::Zero(d);
+        V ly = hn::Zero(d), y = C(d, 1.0);
         const V res = hn::Add(log1pmx_from(s,
                                            [&] {
-                                               l1 = hn::Log1p(d, s);
-                                               return l1;
+                                               y = hn::Add(C(d, 1.0), s);
+                                               ly = hn::Log(d, y);
+                                               return ly;
                                            }),
                               delta);
         const V num = hn::Mul(hn::Add(res, res), hn::Mul(s, hn::Add(C(d, 1.0), s)));
@@ -338,9 +348,12 @@ HWY_INLINE hn::Vec<D> srkl_solve_v(D d, hn::Vec<D> t, hn::Mask<D>& rare,
         sn = hn::IfThenElse(hn::Le(sn, hn::Zero(d)), hn::Mul(C(d, 0.5), s), sn);
         const M moving = hn::Gt(hn::Abs(hn::Sub(sn, s)), hn::Mul(C(d, L::tol3), sn));
         if (log1p_s) {
-            lg = hn::IfThenElse(active, l1, lg);
+            lg = hn::IfThenElse(active, ly, lg);
+            yp = hn::IfThenElse(active, y, yp);
+            // c + D = (s - (y - 1)) + (sn - s)
+            cd = hn::IfThenElse(active, hn::Add(hn::Sub(s, hn::Sub(y, C(d, 1.0))), hn::Sub(sn, s)),
+                                cd);
             sp = hn::IfThenElse(active, s, sp);
-            dl = hn::IfThenElse(active, hn::Sub(sn, s), dl);
         }
         s = hn::IfThenElse(active, sn, s);
         active = hn::And(active, moving);
@@ -349,8 +362,8 @@ HWY_INLINE hn::Vec<D> srkl_solve_v(D d, hn::Vec<D> t, hn::Mask<D>& rare,
         *log1p_s = select_forms(
             hn::Ge(sp, C(d, 2.0)),
             [&] {
-                const V q = hn::Div(dl, hn::Add(C(d, 1.0), sp));
-                return hn::Add(lg, hn::Mul(q, hn::Sub(C(d, 1.0), hn::Mul(C(d, 0.5), q))));
+                const V u = hn::Div(cd, yp);
+                return hn::Add(lg, hn::Mul(u, hn::Sub(C(d, 1.0), hn::Mul(C(d, 0.5), u))));
             },
             [&] { return hn::Log1p(d, s); });
     }
