@@ -30,6 +30,7 @@ bool enabled() { return g_enabled.load(std::memory_order_relaxed); }
 #include "simd/common-inl.h"
 #include "simd/alpha-inl.h"
 #include "simd/chi2-inl.h"
+#include "simd/extra-inl.h"
 #include "simd/js-inl.h"
 #include "simd/kl-inl.h"
 #include "simd/mc-inl.h"
@@ -40,13 +41,15 @@ HWY_BEFORE_NAMESPACE();
 namespace fdv {
 namespace HWY_NAMESPACE {
 
-#define FDIV_SIMD_DEFINE(id, m)                                            \
+#define FDIV_SIMD_DEFINE_IN(ns, id, m)                                     \
     void id##_##m##_f64(const double* in, double* out, std::ptrdiff_t n) { \
-        drive_unary<k::id##_##m>(in, out, n);                              \
+        drive_unary<ns::id##_##m>(in, out, n);                             \
     }                                                                      \
     void id##_##m##_f32(const float* in, float* out, std::ptrdiff_t n) {   \
-        drive_unary<k::id##_##m>(in, out, n);                              \
+        drive_unary<ns::id##_##m>(in, out, n);                             \
     }
+#define FDIV_SIMD_DEFINE(id, m) FDIV_SIMD_DEFINE_IN(k, id, m)
+#define FDIV_SIMD_DEFINE_X(id, m) FDIV_SIMD_DEFINE_IN(k::x, id, m)
 #define FDIV_SIMD_DEFINE_P(id, m)                                                    \
     void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) { \
         drive_param<k::id##_##m>(in, a, out, n);                                     \
@@ -54,7 +57,8 @@ namespace HWY_NAMESPACE {
     void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {   \
         drive_param<k::id##_##m>(in, a, out, n);                                     \
     }
-FDIV_SIMD_UNARY(FDIV_SIMD_DEFINE)
+FDIV_SIMD_UNARY_K(FDIV_SIMD_DEFINE)
+FDIV_SIMD_EXTRA(FDIV_SIMD_DEFINE_X)
 FDIV_SIMD_PARAM(FDIV_SIMD_DEFINE_P)
 
 void mc_lse(const double* v, std::ptrdiff_t m, std::ptrdiff_t stride, std::ptrdiff_t n,
