@@ -154,14 +154,17 @@ struct le_cam_f_logu {
     static V64 eval(D64 d, V64 r, M64& rare) { return hn::Mul(C(0.5), tri_f_logu(d, r, rare)); }
 };
 
-// softened_reverse_kl: f'(e^r) = lg_r(r) - e^-r on |r| <= 700.  The three share one vector
-// form so that ratio_activation equals df_logu bitwise wherever that lies inside dom f*
-// (tests/test_properties.py).  f'(e^r) = -log 2 - e^-2r/2 + O(e^-3r) rounds onto or past the
-// open boundary -log 2 from r ~ 17 on: the activations step those lanes down as the scalar
-// step_inside does (same test, srkl_delta > 0 of lambert.h, same steps).
+// softened_reverse_kl: f'(e^r) = log1p(w) - w - log 2, w = e^-r, on |r| <= 700: three terms
+// of one sign (log1p(w) <= w), so no cancellation (the scalar lg_r - e^-r cancels e^-r where
+// r > 0).  df_logu and the activations share this form so that ratio_activation equals
+// df_logu bitwise wherever that lies inside dom f* (tests/test_properties.py).
+// f'(e^r) = -log 2 - e^-2r/2 + O(e^-3r) rounds onto or past the open boundary -log 2 from
+// r ~ 17 on: the activations step those lanes down as the scalar step_inside does (same test,
+// srkl_delta > 0 of lambert.h, same steps).
 HWY_INLINE V64 srkl_df_logu(D64 d, V64 r, M64& rare) {
     rare = outside(r, -700.0, 700.0);
-    return hn::Sub(srkl_lg_r(d, r), hn::Exp(d, hn::Neg(r)));
+    const V64 w = hn::Exp(d, hn::Neg(r));
+    return hn::Sub(hn::Sub(hn::Sub(hn::Log1p(d, w), w), C(LN2_HI)), C(LN2_LO));
 }
 // srkl_inside: -(sh + (se + LN2_LO)) > 0 with t + LN2_HI = sh + se (TwoSum)
 HWY_INLINE M64 srkl_inside(V64 t) {
