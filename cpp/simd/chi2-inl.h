@@ -18,7 +18,6 @@ namespace k {
 FDIV_SIMD_RANGE(pearson_f, pearson::f, 0.0, HUGE_VAL,
                 hn::Mul(hn::Sub(x, C(d, 1.0)), hn::Sub(x, C(d, 1.0))))
 FDIV_SIMD_RANGE(pearson_df, pearson::df, 0.0, HUGE_VAL, hn::Mul(C(d, 2.0), hn::Sub(x, C(d, 1.0))))
-FDIV_SIMD_RANGE(pearson_f_logu, pearson::f_logu, -L::emax, L::emax, hn::Mul(expm1(x), expm1(x)))
 FDIV_SIMD_RANGE(pearson_df_logu, pearson::df_logu, -L::emax, L::emax, hn::Mul(C(d, 2.0), expm1(x)))
 FDIV_SIMD_RANGE(pearson_ratio_activation, pearson::ratio_activation, -L::emax, L::emax,
                 hn::Mul(C(d, 2.0), expm1(x)))
@@ -41,8 +40,6 @@ FDIV_SIMD_RANGE(neyman_f, neyman::f, L::tiny, L::huge,
                 hn::Mul(hn::Sub(x, C(d, 1.0)), hn::Div(hn::Sub(x, C(d, 1.0)), x)))
 FDIV_SIMD_RANGE(neyman_df, neyman::df, L::tiny, L::huge,
                 hn::Mul(hn::Div(hn::Sub(x, C(d, 1.0)), x), hn::Div(hn::Add(x, C(d, 1.0)), x)))
-FDIV_SIMD_RANGE(neyman_f_logu, neyman::f_logu, -L::emax, L::emax,
-                hn::Mul(hn::Neg(expm1(x)), expm1(hn::Neg(x))))
 FDIV_SIMD_RANGE(neyman_df_logu, neyman::df_logu, -L::emax / 2, L::emax / 2,
                 hn::Neg(expm1(hn::Mul(C(d, -2.0), x))))
 FDIV_SIMD_RANGE(neyman_ratio_activation, neyman::ratio_activation, -L::emax / 2, L::emax / 2,
@@ -76,17 +73,6 @@ struct squared_hellinger_f {
 };
 FDIV_SIMD_RANGE(squared_hellinger_df, squared_hellinger::df, L::tiny, L::huge,
                 hn::Div(hn::Sub(x, C(d, 1.0)), hn::Add(x, hn::Sqrt(x))))
-struct squared_hellinger_f_logu {
-    static constexpr double (*scalar)(double) = &squared_hellinger::f_logu;
-    static constexpr bool native32 = true;
-    template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
-        rare = outside(r, -2 * L::emax, 2 * L::emax);
-        V e = expm1(hn::Mul(C(d, 0.5), r));
-        return hn::Mul(e, e);
-    }
-};
 // the range of ratio_activation, which must equal df_logu bitwise inside dom f*
 FDIV_SIMD_RANGE(squared_hellinger_df_logu, squared_hellinger::df_logu, -2 * L::emax, L::hl_max,
                 hn::Neg(expm1(hn::Mul(C(d, -0.5), x))))

@@ -30,6 +30,7 @@ bool enabled() { return g_enabled.load(std::memory_order_relaxed); }
 #include "simd/common-inl.h"
 #include "simd/alpha-inl.h"
 #include "simd/chi2-inl.h"
+#include "simd/extra-inl.h"
 #include "simd/js-inl.h"
 #include "simd/jsw-inl.h"
 #include "simd/kl-inl.h"

@@ -498,8 +498,7 @@ FDIV_SIMD_RANGE(softened_reverse_kl_df, softened_reverse_kl::df, L::tiny, L::hug
                 hn::Sub(srkl_lg(d, x), hn::Div(C(d, 1.0), x)))
 FDIV_SIMD_RANGE(softened_reverse_kl_f_logu, softened_reverse_kl::f_logu, -L::emax, L::emax,
                 hn::Mul(hn::Add(C(d, 1.0), hn::Exp(d, x)), srkl_lg_r(d, x)))
-// (softened_reverse_kl df_logu stays scalar: its ratio activation, a scalar step inside dom f*,
-// must equal it bitwise wherever that value lies inside.)
+// (softened_reverse_kl df_logu and its activations: extra-inl.h)
 
 // js_weighted(pi)
 struct js_weighted_objective_logu {

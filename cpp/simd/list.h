@@ -1,8 +1,10 @@
 // The vectorised ufuncs: X(id, method) with one input, P(id, method) with a family
 // parameter (vectorised when one parameter value serves the whole call).  Everything not
 // listed keeps its scalar loop.  The squares expm1(r)^2 (pearson, neyman, squared_hellinger
-// f_logu) stay scalar: Highway's exponential polynomial (~1 ulp) doubled by the square reached
-// the 4 ulp contract in sampling, against <= 2 ulp for glibc's expm1.
+// f_logu, and the triangular/le_cam f_logu = expm1(r)^2/(2 + expm1(r))) are in
+// FDIV_SIMD_EXTRA: Highway's exponential polynomial (~1 ulp) doubled by the square reached
+// the 4 ulp contract in sampling, so they take expm1 as a double-double (extra-inl.h) and
+// round the square once.
 #pragma once
 
 #define FDIV_SIMD_KL(X)             \
@@ -149,7 +151,20 @@
     X(le_cam, log_ratio)                 \
     X(le_cam, objective_logu)
 
-#define FDIV_SIMD_UNARY(X) FDIV_SIMD_KL(X) FDIV_SIMD_CHI2(X) FDIV_SIMD_JS(X) FDIV_SIMD_TV(X)
+// extra-inl.h (double lanes; float32 promotes)
+#define FDIV_SIMD_EXTRA(X)             \
+    X(pearson, f_logu)                 \
+    X(neyman, f_logu)                  \
+    X(squared_hellinger, f_logu)       \
+    X(triangular, f_logu)              \
+    X(le_cam, f_logu)                  \
+    X(softened_reverse_kl, df_logu)    \
+    X(softened_reverse_kl, activation) \
+    X(softened_reverse_kl, ratio_activation)
+
+// the kernels in k
+#define FDIV_SIMD_UNARY_K(X) FDIV_SIMD_KL(X) FDIV_SIMD_CHI2(X) FDIV_SIMD_JS(X) FDIV_SIMD_TV(X)
+#define FDIV_SIMD_UNARY(X) FDIV_SIMD_UNARY_K(X) FDIV_SIMD_EXTRA(X)
 
 // (df_logu of the families stays scalar: their ratio_activation, a scalar step inside
 // dom f*, must equal it bitwise wherever that value lies inside.)
