@@ -137,6 +137,7 @@ FDIV_SIMD_PROMOTE32(le_cam_inv_df)
 FDIV_SIMD_PROMOTE32(le_cam_df_logu)
 FDIV_SIMD_PROMOTE32(le_cam_df)
 FDIV_SIMD_PROMOTE32(le_cam_activation)
+FDIV_SIMD_PROMOTE32(le_cam_conj)
 }  // namespace HWY_NAMESPACE
 }  // namespace fdv
 HWY_AFTER_NAMESPACE();
