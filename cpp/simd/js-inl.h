@@ -16,7 +16,61 @@ namespace fdv {
 namespace HWY_NAMESPACE {
 namespace k {
 
-// f(u) = -1/2 [u L((1-u)/(2u)) + L((u-1)/2)] for u >= L::small
+// atanh(z) - z = z^3 P(z^2), P(w) = sum_k w^k/(2k + 3), for |z| <= 1/2 (w <= 1/4), summed to
+// the degree D that the lane's own w needs, w^(D+1) <= 2^-ser_bits (log1pmx's criterion), from
+// a bound on log2(w) tighter than its binade's upper end: the bits of w = 2^E (1 + m) read as
+// an integer give t = bits 2^-mant - bias = E + m, and log2(1 + m) - m <= 0.0861 on [0, 1), so
+// -log2(w) >= b = -(t + 0.0862) and D + 1 = ceil(ser_bits/b) (18 coefficients at |z| = 1/3,
+// where log1pmx's binade bound takes 20).  As in log1pmx, the coefficients above a lane's
+// degree are 0, so the value does not depend on the other lanes.  Lanes outside the range (rare
+// ones: NaN, w near 1 or above) get a degree clamped to [0, 60] and a value nobody reads.
+template <class V>
+HWY_INLINE V js_atanh_tail(V z) {
+    const hn::DFromV<V> d;
+    using L = lim<hn::TFromV<V>>;
+    const hn::RebindToSigned<decltype(d)> di;
+    const V w = hn::Mul(z, z);
+    const V t = hn::MulAdd(hn::ConvertTo(d, hn::BitCast(di, w)), C(d, 1.0 / (1ll << L::mant)),
+                           C(d, 0.0862 - L::bias));
+    const V raw = hn::Sub(hn::Ceil(hn::Div(C(d, -L::ser_bits), t)), C(d, 1.0));
+    const V deg = hn::Min(hn::Max(raw, hn::Zero(d)), C(d, 60.0));
+    const int top = static_cast<int>(hn::GetLane(hn::MaxOfLanes(d, deg)));
+    const int low = static_cast<int>(hn::GetLane(hn::MinOfLanes(d, deg)));
+    V p = hn::Zero(d);
+    int k = top;
+    for (; k > low; --k)
+        p = hn::MulAdd(p, w, hn::IfThenElseZero(hn::Le(C(d, double(k)), deg), C(d, kInvOdd[k])));
+    for (; k >= 0; --k) p = hn::MulAdd(p, w, C(d, kInvOdd[k]));
+    return hn::Mul(hn::Mul(z, w), p);
+}
+// f at u = 1 + em for 0.2 < u < 5 (|z1|, |z2| <= 1/2): with y1 = -em/(2u), y2 = em/2 and
+// z = y/(2 + y), z1 = -em/(3 em + 4), z2 = em/(em + 4), and u y1 = -em/2 exactly, so
+// -2f = u L(y1) + L(y2) = em/2 (z1 - z2) + 2 (u s1 + s2), s = atanh(z) - z: two divisions,
+// two series, and no y1.
+template <class V>
+HWY_INLINE V js_near(V em, V u) {
+    const hn::DFromV<V> d;
+    const V z1 = hn::Div(hn::Neg(em), hn::MulAdd(C(d, 3.0), em, C(d, 4.0)));
+    const V z2 = hn::Div(em, hn::Add(em, C(d, 4.0)));
+    const V s = hn::MulAdd(u, js_atanh_tail(z1), js_atanh_tail(z2));
+    return hn::Mul(C(d, -0.5), hn::MulAdd(hn::Mul(C(d, 0.5), em), hn::Sub(z1, z2), hn::Add(s, s)));
+}
+// d = log 2 - log1p(v) for 0 <= v <= 1/4 as dh + dl: log1p(v) = 2 (z + s), z = v/(2 + v),
+// s = atanh(z) - z, and log 2 - 2z exact by TwoSum.
+template <class V>
+HWY_INLINE void js_log2_m_log1p(V v, V& dh, V& dl) {
+    const hn::DFromV<V> d;
+    using L = lim<hn::TFromV<V>>;
+    const V z = hn::Div(v, hn::Add(C(d, 2.0), v));
+    const V s = js_atanh_tail(z);
+    V de;
+    two_sum(C(d, L::ln2_hi), hn::Mul(C(d, -2.0), z), dh, de);
+    dl = hn::Add(hn::Sub(de, hn::Add(s, s)), C(d, L::ln2_lo));
+}
+
+// f(u) = -1/2 [u L((1-u)/(2u)) + L((u-1)/2)] for u >= L::small; 0.2 < u < 5 js_near, and
+// outside (one of the y far from 0) 2f = u log u + (1 + u) d(u) for u <= 0.2 and, by
+// f(u) = u f(1/u), 2f = -log u + (1 + u) d(1/u) for u >= 5, d = log 2 - log1p.
 struct js_f {
     static constexpr double (*scalar)(double) = &js::f;
     static constexpr bool native32 = true;
@@ -24,8 +78,21 @@ struct js_f {
     static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(u, L::small, L::huge);
-        V a = hn::Mul(u, log1pmx(hn::Mul(C(d, 0.5), hn::Div(hn::Sub(C(d, 1.0), u), u))));
-        return hn::Mul(C(d, -0.5), hn::Add(a, log1pmx(hn::Mul(C(d, 0.5), hn::Sub(u, C(d, 1.0))))));
+        const V em = hn::Sub(u, C(d, 1.0));
+        return select_forms(
+            hn::And(hn::Gt(u, C(d, 0.2)), hn::Lt(u, C(d, 5.0))), [&] { return js_near(em, u); },
+            [&] {
+                const M big = hn::Gt(u, C(d, 1.0));
+                const V v = hn::IfThenElse(big, hn::Div(C(d, 1.0), u), u);
+                const V lu = hn::Log(d, u);
+                V dh, dl;
+                js_log2_m_log1p(hn::IfThenElse(hn::Gt(v, C(d, 0.2)), C(d, 0.2), v), dh, dl);
+                // u <= 0.2: fma(u, lu + dh, dh); u >= 5: fma(u, dh, dh - lu)
+                const V a = hn::IfThenElse(big, dh, hn::Add(lu, dh));
+                const V b = hn::IfThenElse(big, hn::Sub(dh, lu), dh);
+                const V up1 = hn::Add(u, C(d, 1.0));
+                return hn::Mul(C(d, 0.5), hn::MulAdd(up1, dl, hn::MulAdd(u, a, b)));
+            });
     }
 };
 struct js_df {
@@ -47,6 +114,12 @@ struct js_df {
             });
     }
 };
+// f(e^r), with R = -|r| and u = e^R: outside -1.6 < r < 2, g = f(e^R) from
+// 2g = u R + (1 + u) d(u) (d = log 2 - log1p) and f(e^r) = g for r < 0, g/u for r > 0
+// (f(u) = u f(1/u): the division and the error of u, magnified 1.75 times at r = 1.6, took it
+// to 4 ulp on 1.6 < r < 1.8, hence the later switch there); inside,
+// -2f = e^r L(expm1(-r)/2) + L(expm1(r)/2) with expm1(r) and expm1(-r), the one from the
+// reduction of R and the other from that of |r|.
 struct js_f_logu {
     static constexpr double (*scalar)(double) = &js::f_logu;
     static constexpr bool native32 = true;
@@ -55,17 +128,28 @@ struct js_f_logu {
         FDIV_LANE_TYPES(D);
         // |r| < L::rsmall: f ~ r^2/8 underflows, and the sign of the zero is the scalar kernel's
         rare = hn::Or(outside(r, -L::emax, L::emax), hn::Lt(hn::Abs(r), C(d, L::rsmall)));
-        V er;  // e^r with expm1(r) from one reduction
-        const V em = expm1_exp(r, &er);
-        V a = select_forms(
-            hn::Lt(r, C(d, -30.0)),
+        const V R = hn::Neg(hn::Abs(r));
+        V u;
+        const V em = expm1_exp(R, &u);
+        const M pos = hn::Gt(r, hn::Zero(d));
+        return select_forms(
+            hn::And(hn::Gt(r, C(d, -1.6)), hn::Lt(r, C(d, 2.0))),
             [&] {
-                V t = hn::Sub(hn::Sub(hn::Log1p(d, er), r), C(d, L::ln2_hi));
-                return hn::Add(hn::Mul(er, t), hn::Mul(C(d, 0.5), em));
+                V up;
+                const V emp = expm1_exp(hn::Abs(r), &up);
+                const V er = hn::IfThenElse(pos, up, u);
+                const V a = log1pmx(hn::Mul(C(d, 0.5), hn::IfThenElse(pos, em, emp)));
+                const V b = log1pmx(hn::Mul(C(d, 0.5), hn::IfThenElse(pos, emp, em)));
+                return hn::Mul(C(d, -0.5), hn::MulAdd(er, a, b));
             },
-            [&] { return hn::Mul(er, log1pmx(hn::Mul(C(d, 0.5), expm1(hn::Neg(r))))); });
-        V b = log1pmx(hn::Mul(C(d, 0.5), em));
-        return hn::Mul(C(d, -0.5), hn::Add(a, b));
+            [&] {
+                V dh, dl;
+                js_log2_m_log1p(hn::Min(u, C(d, 0.25)), dh, dl);
+                const V up1 = hn::Add(u, C(d, 1.0));
+                const V g =
+                    hn::Mul(C(d, 0.5), hn::MulAdd(up1, dl, hn::MulAdd(u, hn::Add(R, dh), dh)));
+                return hn::IfThenElse(pos, hn::Div(g, u), g);
+            });
     }
 };
 struct js_df_logu {
