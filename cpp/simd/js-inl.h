@@ -299,14 +299,16 @@ struct gan_f_logu {
     static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(r, -L::emax, L::emax);
-        V a = select_forms(
-            hn::Gt(r, hn::Zero(d)),
-            [&] {
-                V x = hn::Exp(d, hn::Neg(r));  // > 0 for r <= emax
-                return hn::Div(hn::Log1p(d, x), x);
-            },
-            [&] { return hn::Mul(hn::Exp(d, r), softplus(hn::Neg(r))); });
-        return hn::Sub(hn::Neg(a), softplus(r));
+        // x = e^-|r| and l = log1p(x) serve both terms (the same operations as the two
+        // softplus calls and the branch's own exponential, so the same bits, at half the
+        // exponentials and logarithms): softplus(r) = max(r, 0) + l, and
+        // a = l/x for r > 0, e^r softplus(-r) = x (l - r) for r <= 0
+        const V x = hn::Exp(d, hn::Neg(hn::Abs(r)));  // > 0 for |r| <= emax
+        const V l = hn::Log1p(d, x);
+        const M pos = hn::Gt(r, hn::Zero(d));
+        const V a = hn::IfThenElse(pos, hn::Div(l, x), hn::Mul(x, hn::Add(hn::Neg(r), l)));
+        const V sp = hn::IfThenElse(pos, hn::Add(r, l), l);
+        return hn::Sub(hn::Neg(a), sp);
     }
 };
 // -softplus(-v) <= -e^-emax < 0 on |v| <= emax: the activations need no step inside.
