@@ -208,6 +208,22 @@ constexpr double kInvOdd[64] = {
     1.0 / 99,  1.0 / 101, 1.0 / 103, 1.0 / 105, 1.0 / 107, 1.0 / 109, 1.0 / 111, 1.0 / 113,
     1.0 / 115, 1.0 / 117, 1.0 / 119, 1.0 / 121, 1.0 / 123, 1.0 / 125, 1.0 / 127, 1.0 / 129};
 
+// P(w) = sum_{k <= deg} w^k/(2k + 3) by Horner, each lane to its own degree deg (an integer
+// in [0, 60]): a lane's coefficients above its degree are 0, so p stays exactly 0 until
+// k = deg and the value does not depend on the other lanes.  Only the degrees between the
+// smallest and the largest of the vector need the mask.
+template <class D, class V>
+HWY_INLINE V odd_series(D d, V w, V deg) {
+    const int top = static_cast<int>(hn::GetLane(hn::MaxOfLanes(d, deg)));
+    const int low = static_cast<int>(hn::GetLane(hn::MinOfLanes(d, deg)));
+    V p = hn::Zero(d);
+    int k = top;
+    for (; k > low; --k)
+        p = hn::MulAdd(p, w, hn::IfThenElseZero(hn::Le(C(d, double(k)), deg), C(d, kInvOdd[k])));
+    for (; k >= 0; --k) p = hn::MulAdd(p, w, C(d, kInvOdd[k]));  // every lane active: no mask
+    return p;
+}
+
 // (log1pmx_from takes log1p(y) from log1p_y(), called only when some lane lies outside the
 // band: a caller that needs log1p(y) too keeps it.)
 template <class V, class F>
@@ -232,14 +248,7 @@ HWY_INLINE V log1pmx_from(V y, F log1p_y) {
     const V e = hn::ConvertTo(d, hn::ShiftRight<L::mant>(hn::BitCast(di, w)));
     const V deg =
         hn::Min(hn::Ceil(hn::Div(C(d, L::ser_bits), hn::Sub(C(d, L::bias - 1), e))), C(d, 60.0));
-    const int top = static_cast<int>(hn::GetLane(hn::MaxOfLanes(d, deg)));
-    const int low = static_cast<int>(hn::GetLane(hn::MinOfLanes(d, deg)));
-    V p = hn::Zero(d);
-    int k = top;
-    for (; k > low; --k)
-        p = hn::MulAdd(p, w, hn::IfThenElseZero(hn::Le(C(d, double(k)), deg), C(d, kInvOdd[k])));
-    for (; k >= 0; --k) p = hn::MulAdd(p, w, C(d, kInvOdd[k]));  // every lane active: no mask
-    const V s = hn::Mul(hn::Mul(z, w), p);
+    const V s = hn::Mul(hn::Mul(z, w), odd_series(d, w, deg));
     // -y^2/(2 + y) + 2 s, with y^2/(2 + y) = y z: two roundings either way, one division less
     const V ser = hn::Sub(hn::Add(s, s), hn::Mul(yb, z));
     return hn::IfThenElse(band, ser, res);

@@ -34,14 +34,7 @@ HWY_INLINE V js_atanh_tail(V z) {
                            C(d, 0.0862 - L::bias));
     const V raw = hn::Sub(hn::Ceil(hn::Div(C(d, -L::ser_bits), t)), C(d, 1.0));
     const V deg = hn::Min(hn::Max(raw, hn::Zero(d)), C(d, 60.0));
-    const int top = static_cast<int>(hn::GetLane(hn::MaxOfLanes(d, deg)));
-    const int low = static_cast<int>(hn::GetLane(hn::MinOfLanes(d, deg)));
-    V p = hn::Zero(d);
-    int k = top;
-    for (; k > low; --k)
-        p = hn::MulAdd(p, w, hn::IfThenElseZero(hn::Le(C(d, double(k)), deg), C(d, kInvOdd[k])));
-    for (; k >= 0; --k) p = hn::MulAdd(p, w, C(d, kInvOdd[k]));
-    return hn::Mul(hn::Mul(z, w), p);
+    return hn::Mul(hn::Mul(z, w), odd_series(d, w, deg));
 }
 // f at u = 1 + em for 0.2 < u < 5 (|z1|, |z2| <= 1/2): with y1 = -em/(2u), y2 = em/2 and
 // z = y/(2 + y), z1 = -em/(3 em + 4), z2 = em/(em + 4), and u y1 = -em/2 exactly, so
