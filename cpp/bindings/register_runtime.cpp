@@ -14,6 +14,7 @@ void register_runtime(py::module_& m) {
     m.def("get_num_threads", &fdv::get_num_threads);
     m.def("omp_max_threads", [] { return omp_get_max_threads(); });
     m.attr("parallel_min_elements") = fdv::kParallelMin;
+    m.attr("stream_min_bytes") = fdv::simd::kStreamMinBytes;
     m.attr("core_version") = FDIV_VERSION_STRING;
 #if defined(_OPENMP)
     m.attr("openmp_version") = int(_OPENMP);

@@ -25,7 +25,9 @@
 #include <cstring>
 #include <type_traits>
 
+#include "dispatch.h"
 #include "fdiv/special.h"
+#include "hwy/cache_control.h"
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 
@@ -327,7 +329,7 @@ struct native32<K, std::void_t<decltype(K::native32)>> : std::integral_constant<
 // One vector of inputs: evaluate, store, and recompute the rare lanes (at most `count` of
 // them are real) with the scalar kernel.  float32 runs in full float vectors when the kernel
 // is native32, else promoted to double lanes and rounded once.
-template <class K, class In, class Out, class... P>
+template <bool kStream = false, class K, class In, class Out, class... P>
 HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, P... p) {
     if constexpr (sizeof(In) == 4 && native32<K>::value) {
         const D32 d;
@@ -335,7 +337,10 @@ HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, P... p) {
         hn::Mask<D32> rare = hn::Lt(x, x);  // all false
         const hn::Vec<D32> y = K::eval(d, x, rare, p...);
         rare = hn::Or(rare, hn::Lt(hn::Abs(x), C(d, FLT_MIN)));
-        hn::StoreU(y, d, out);
+        if constexpr (kStream)
+            hn::Stream(y, d, out);
+        else
+            hn::StoreU(y, d, out);
         if (HWY_LIKELY(hn::AllFalse(d, rare))) return;
         HWY_ALIGN float xb[kMaxLanes];
         uint8_t bits[kMaxLanes / 8 + 1] = {};
@@ -359,7 +364,14 @@ HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, P... p) {
         // an exponent that underflows to -0 from a subnormal) would flip the sign of a zero.
         rare = hn::Or(rare, hn::Lt(hn::Abs(x), C(DBL_MIN)));
         if constexpr (sizeof(Out) == 8) {
-            hn::StoreU(y, d, out);
+            if constexpr (kStream)
+                hn::Stream(y, d, out);
+            else
+                hn::StoreU(y, d, out);
+        } else if constexpr (kStream && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128 &&
+                             hn::MaxLanes(D32h()) * sizeof(float) >= 16) {
+            // (x86's Stream writes 16 bytes even from a half vector: SSE4 stores normally)
+            hn::Stream(hn::DemoteTo(D32h(), y), D32h(), out);
         } else {
 #if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
             // their DemoteTo clamps +-inf to +-FLT_MAX: round lane by lane
@@ -399,14 +411,27 @@ HWY_INLINE void drive_unary(const T* in, T* out, std::ptrdiff_t n_, P... p) {
     const std::size_t N = block_lanes<K, T>();
     const std::size_t n = static_cast<std::size_t>(n_);
     std::size_t i = 0;
-    for (; i + N <= n; i += N) unary_block<K>(in + i, out + i, N, p...);
-    if (i < n) {
+    const auto padded = [&](std::size_t at, std::size_t m) {
         HWY_ALIGN T xb[kMaxLanes];
         HWY_ALIGN T yb[kMaxLanes];
-        for (std::size_t j = 0; j < N; ++j) xb[j] = i + j < n ? in[i + j] : T(1);
-        unary_block<K>(xb, yb, n - i, p...);
-        std::memcpy(out + i, yb, (n - i) * sizeof(T));
+        for (std::size_t j = 0; j < N; ++j) xb[j] = j < m ? in[at + j] : T(1);
+        unary_block<false, K>(xb, yb, m, p...);
+        std::memcpy(out + at, yb, m * sizeof(T));
+    };
+    const std::uintptr_t addr = reinterpret_cast<std::uintptr_t>(out);
+    if (n * sizeof(T) >= fdv::simd::kStreamMinBytes && addr % sizeof(T) == 0 &&
+        HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128) {
+        // Outputs far larger than the caches: align the output to whole vectors and store
+        // with non-temporal stores, which skip reading each output line before writing it.
+        const std::size_t vb = N * sizeof(T);
+        const std::size_t head = ((vb - addr % vb) % vb) / sizeof(T);
+        if (head != 0) padded(0, head);
+        for (i = head; i + N <= n; i += N) unary_block<true, K>(in + i, out + i, N, p...);
+        hwy::FlushStream();
+    } else {
+        for (; i + N <= n; i += N) unary_block<false, K>(in + i, out + i, N, p...);
     }
+    if (i < n) padded(i, n - i);
 }
 
 // Parametric kernels: a parameter outside the family (NaN, excluded values) runs the scalar
