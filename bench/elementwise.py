@@ -188,6 +188,26 @@ FORMULAS = {
         "activation": None,
         "objective_logu": "-0.5 * log((1 + exp(x)) / 2)",
     },
+    # generic parameter values: alpha(1/2), alpha(2), alpha(-1) and js_weighted(1/2) run the
+    # kernels of squared_hellinger, pearson, neyman and js (cpp/simd/members-inl.h)
+    "alpha(0.3)": {
+        "f": "(x ** 0.3 - 1 - 0.3 * (x - 1)) / -0.21",
+        "df": "(x ** -0.7 - 1) / -0.7",
+        "f_logu": "(exp(0.3 * x) - 1 - 0.3 * (exp(x) - 1)) / -0.21",
+        "conj": "((1 - 0.7 * x) ** (0.3 / -0.7) - 1) / 0.3",
+        "inv_df": "(1 - 0.7 * x) ** (1 / -0.7)",
+        "activation": "1 / 0.7 - log(1 + exp(-x))",
+        "objective_logu": "-(exp(0.3 * x) - 1) / 0.3",
+    },
+    "js_weighted(0.2)": {
+        "f": "0.2 * x * log(x) - (0.2 * x + 0.8) * log(0.2 * x + 0.8)",
+        "df": "0.2 * log(x / (0.2 * x + 0.8))",
+        "f_logu": None,
+        "conj": "-0.8 * log((1 - 0.2 * exp(x / 0.2)) / 0.8)",
+        "inv_df": "0.8 * exp(x / 0.2) / (1 - 0.2 * exp(x / 0.2))",
+        "activation": None,
+        "objective_logu": "-0.8 * log(0.2 * exp(x) + 0.8)",
+    },
 }
 METHODS = ("f", "df", "f_logu", "conj", "inv_df", "activation", "objective_logu")
 

@@ -35,6 +35,7 @@ bool enabled() { return g_enabled.load(std::memory_order_relaxed); }
 #include "simd/jsw-inl.h"
 #include "simd/kl-inl.h"
 #include "simd/mc-inl.h"
+#include "simd/members-inl.h"
 #include "simd/tv-inl.h"
 // clang-format on
 
@@ -51,10 +52,10 @@ namespace HWY_NAMESPACE {
     }
 #define FDIV_SIMD_DEFINE_P(id, m)                                                    \
     void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) { \
-        drive_param<k::id##_##m>(in, a, out, n);                                     \
+        drive_family<k::id##_##m>(in, a, out, n);                                    \
     }                                                                                \
     void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {   \
-        drive_param<k::id##_##m>(in, a, out, n);                                     \
+        drive_family<k::id##_##m>(in, a, out, n);                                    \
     }
 FDIV_SIMD_UNARY(FDIV_SIMD_DEFINE)
 FDIV_SIMD_PARAM(FDIV_SIMD_DEFINE_P)
