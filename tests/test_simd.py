@@ -267,6 +267,28 @@ def test_family_members_run_the_catalogue_kernels(target, fam, param, entry, s):
         assert np.array_equal(got[ok], want[ok])
 
 
+@pytest.mark.parametrize(
+    "div",
+    [fdiv.alpha(0.5), fdiv.alpha(0.3), fdiv.alpha(-2.0), fdiv.alpha(0.999)]
+    + [fdiv.js_weighted(p) for p in (0.5, 0.2, 1e-5, 0.99)],
+    ids=repr,
+)
+def test_activation_plain_and_dd_bands(target, div):
+    """c - softplus(-v): plain double away from the zero, dd in the band around it (both in
+    every vector of a dense sweep), within 2 ulp of the scalar kernel (long double)."""
+    rng = np.random.default_rng(3)
+    v = np.concatenate([rng.uniform(-40, 40, 200_000), rng.uniform(-4, 4, 200_000)])
+    got = div.activation(v)
+    _core._simd_set_enabled(False)
+    try:
+        want = div.activation(v)
+    finally:
+        _core._simd_set_enabled(True)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    err = np.abs(got - want) / np.spacing(np.abs(want))
+    assert err[got != want].max(initial=0.0) <= 2.0
+
+
 def test_parameter_arrays_match_scalar_parameter():
     x = np.linspace(-20, 20, 101)
     for name in VECTORISED:

@@ -239,15 +239,18 @@ struct alpha_activation {
         const double ch = P.roh, cl = P.rol;  // 1/(1 - a)
         rare = outside(hn::Abs(v), DBL_MIN, 700.0);
         const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
-        const dd::V2 sp = dd::softplus(x);
-        const dd::V2 t = dd::add(dd::V2{C(ch), C(cl)}, dd::neg(sp));
-        const V64 res = dd::round(t);
+        const V64 res = dd::c_minus_softplus(x, ch, cl);
         rare = hn::Or(rare, hn::Lt(hn::Abs(res), C(0.0625 * ch)));
-        // inside dom f*: s = 1 + b res > 0, in dd (b = a - 1 < 0)
-        dd::V2 p = dd::two_prod(C(P.bh), res);
-        p.lo = hn::MulAdd(C(P.bl), res, p.lo);
-        const dd::V2 s = dd::add(dd::V2{C(1.0), hn::Zero(d)}, p);
-        rare = hn::Or(rare, hn::Not(hn::Gt(s.hi, C(0.0))));
+        // inside dom f*: s = 1 + b res > 0, in dd (b = a - 1 < 0).  Only lanes within 1e-12
+        // relative of the boundary 1/(1 - a) can round onto or past it (softplus(-v) below
+        // 1e-12 c): s >= 1e-12 - O(2^-52) elsewhere.
+        const M64 edge = hn::Lt(hn::Sub(C(ch), res), C(1e-12 * ch));
+        if (HWY_UNLIKELY(!hn::AllFalse(d, edge))) {
+            dd::V2 p = dd::two_prod(C(P.bh), res);
+            p.lo = hn::MulAdd(C(P.bl), res, p.lo);
+            const dd::V2 s = dd::add(dd::V2{C(1.0), hn::Zero(d)}, p);
+            rare = hn::Or(rare, hn::AndNot(hn::Gt(s.hi, C(0.0)), edge));
+        }
         return res;
     }
 };

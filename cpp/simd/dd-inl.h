@@ -210,6 +210,22 @@ HWY_INLINE V2 softplus(V64 x) {
     return add_d(log(add_d(z, C(1.0))), hn::Max(x, hn::Zero(d)));
 }
 
+// c - softplus(x) rounded once, c = ch + cl, for |x| <= 700.  Plain double where the result is
+// at least 16 times L = log(1 + e^-|x|): the few ulp of L that Highway's Exp and Log1p leave
+// then stay below 1/4 ulp of the result, and ((ch - max(x, 0)) - L) + cl rounds three times,
+// each within an ulp of the result.  The other lanes (the band around the zero of c -
+// softplus, where L is a large part of what cancels) take softplus and the difference in dd,
+// computed only for vectors that hold such a lane: a lane's value depends on its input alone.
+HWY_INLINE V64 c_minus_softplus(V64 x, double ch, double cl) {
+    const D64 d;
+    const V64 L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+    const V64 t = hn::Add(hn::Sub(hn::Sub(C(ch), hn::Max(x, hn::Zero(d))), L), C(cl));
+    const M64 near = hn::Not(hn::Ge(hn::Abs(t), hn::Mul(C(16.0), L)));
+    if (HWY_LIKELY(hn::AllFalse(d, near))) return t;
+    const V64 e = round(add(V2{C(ch), C(cl)}, neg(softplus(x))));
+    return hn::IfThenElse(near, e, t);
+}
+
 }  // namespace dd
 }  // namespace HWY_NAMESPACE
 }  // namespace fdv

@@ -228,8 +228,7 @@ struct js_weighted_activation {
         const double bh = jsw_par(pi).bh, bl = jsw_par(pi).bl;
         rare = outside(hn::Abs(v), DBL_MIN, 700.0);
         const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
-        const dd::V2 t = dd::add(dd::V2{C(bh), C(bl)}, dd::neg(dd::softplus(x)));
-        const V64 res = dd::round(t);
+        const V64 res = dd::c_minus_softplus(x, bh, bl);
         rare = hn::Or(rare, hn::Lt(hn::Abs(res), C(0.0625 * bh)));
         // strictly inside: (B.hi - res) + B.lo > 0, the scalar kernel's test
         rare = hn::Or(rare, hn::Not(hn::Gt(hn::Add(hn::Sub(C(bh), res), C(bl)), hn::Zero(d))));
