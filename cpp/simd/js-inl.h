@@ -579,37 +579,7 @@ FDIV_SIMD_RANGE(softened_reverse_kl_f_logu, softened_reverse_kl::f_logu, -L::ema
                 hn::Mul(hn::Add(C(d, 1.0), hn::Exp(d, x)), srkl_lg_r(d, x)))
 // (softened_reverse_kl df_logu and its activations: extra-inl.h)
 
-// js_weighted(pi)
-struct js_weighted_objective_logu {
-    static constexpr double (*scalar)(double, double) = &js_weighted::objective_logu;
-    static bool bad(double pi) { return js_weighted::bad(pi); }
-    // float32 promotes (the parameter is kept in double)
-    static V64 eval(D64 d, V64 l, M64& rare, double pi) {
-        using V = V64;
-        using L = lim<double>;
-        rare = outside(l, -L::emax, L::emax);
-        const double q = 1.0 - pi;
-        // the scalar kernel's other forms run there: pi below e^-20 with l > 30; pi > 0.9 with
-        // pi expm1(l) < -0.9, which needs l < log(0.1) (marked from l < -2)
-        if (pi < 2.1e-9) rare = hn::Or(rare, hn::Gt(l, C(d, 30.0)));
-        if (pi > 0.9) rare = hn::Or(rare, hn::Lt(l, C(d, -2.0)));
-        V logm = select_forms(
-            hn::Gt(l, C(d, 30.0)),
-            [&] {
-                // log pi once per parameter value and thread (only vectors with l > 30 need it)
-                static thread_local double c_pi = 0.0, c_lp = 0.0;
-                if (!(c_pi == pi)) {
-                    c_lp = std::log(pi);
-                    c_pi = pi;
-                }
-                const double lp = c_lp;
-                V x = hn::Div(hn::Mul(C(d, q), hn::Exp(d, hn::Neg(l))), C(d, pi));
-                return hn::Add(hn::Add(l, C(d, lp)), hn::Log1p(d, x));
-            },
-            [&] { return hn::Log1p(d, hn::Mul(C(d, pi), expm1(l))); });
-        return hn::Mul(C(d, -q), logm);
-    }
-};
+// (js_weighted(pi): jsw-inl.h)
 
 }  // namespace k
 

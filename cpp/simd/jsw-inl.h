@@ -30,6 +30,7 @@ struct jsw_param {
     double rph, rpl;  // 1/pi
     double bh, bl;    // the boundary -pi log pi
     double ycut;      // -log(1 - (1 - pi)/2)
+    double lp;        // log pi
 };
 HWY_INLINE const jsw_param& jsw_par(double pi) {
     static thread_local jsw_param c;
@@ -41,6 +42,7 @@ HWY_INLINE const jsw_param& jsw_par(double pi) {
         c.rpl = std::fma(-c.rph, pi, 1.0) / pi;
         js_weighted::boundary(pi, c.bh, c.bl);
         c.ycut = -std::log1p(-0.5 * (1.0 - pi));
+        c.lp = std::log(pi);
         c.pi = pi;
     }
     return c;
@@ -233,6 +235,33 @@ struct js_weighted_activation {
         // strictly inside: (B.hi - res) + B.lo > 0, the scalar kernel's test
         rare = hn::Or(rare, hn::Not(hn::Gt(hn::Add(hn::Sub(C(bh), res), C(bl)), hn::Zero(d))));
         return res;
+    }
+};
+
+// f - u f' = -(1 - pi) log(1 + pi expm1(l)) (for every pi in (0, 1): the scalar kernel's
+// forms; log pi from the per-thread parameter cache)
+struct js_weighted_objective_logu {
+    static constexpr double (*scalar)(double, double) = &js_weighted::objective_logu;
+    static bool bad(double pi) { return js_weighted::bad(pi); }
+    // float32 promotes (the parameter is kept in double)
+    static V64 eval(D64 d, V64 l, M64& rare, double pi) {
+        using V = V64;
+        using L = lim<double>;
+        rare = outside(l, -L::emax, L::emax);
+        const double q = 1.0 - pi;
+        // the scalar kernel's other forms run there: pi below e^-20 with l > 30; pi > 0.9 with
+        // pi expm1(l) < -0.9, which needs l < log(0.1) (marked from l < -2)
+        if (pi < 2.1e-9) rare = hn::Or(rare, hn::Gt(l, C(d, 30.0)));
+        if (pi > 0.9) rare = hn::Or(rare, hn::Lt(l, C(d, -2.0)));
+        V logm = select_forms(
+            hn::Gt(l, C(d, 30.0)),
+            [&] {
+                const double lp = jsw_par(pi).lp;
+                V x = hn::Div(hn::Mul(C(d, q), hn::Exp(d, hn::Neg(l))), C(d, pi));
+                return hn::Add(hn::Add(l, C(d, lp)), hn::Log1p(d, x));
+            },
+            [&] { return hn::Log1p(d, hn::Mul(C(d, pi), expm1(l))); });
+        return hn::Mul(C(d, -q), logm);
     }
 };
 
