@@ -31,6 +31,12 @@
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 
+// for (k = 0; k < K; ++k), unrolled: the lockstep loops of the eval2 kernels, whose arrays
+// of vectors then stay in registers
+#ifndef FDIV_EACH
+#define FDIV_EACH(k, K) _Pragma("GCC unroll 4") for (int k = 0; k < (K); ++k)
+#endif
+
 HWY_BEFORE_NAMESPACE();
 namespace fdv {
 namespace HWY_NAMESPACE {
@@ -64,6 +70,7 @@ HWY_INLINE hn::Vec<D> C(D d, double c) {
 //   tol                the relative step at which the Newton iterations stop (~1.8 eps)
 //   tol3               the same for Halley's cubic iterations: a step below tol3 leaves an
 //                      error of order tol3^3, far below an ulp (tol3^3 = tol / 400)
+//   tol6               the same for the sixth-order corrections (kl-inl.h): tol6^6 < 2e-20
 //   hl_max             squared_hellinger's df_logu range: 1 - e^(-x/2) < 1 strictly below it
 //   ser_bits, mant, bias  log1pmx's series: w^(D+1) < 2^-ser_bits, and the float format
 template <class T>
@@ -72,7 +79,8 @@ template <>
 struct lim<double> {
     static constexpr double emax = 700.0, tiny = DBL_MIN, huge = DBL_MAX, big = 1e300,
                             small = 1e-300, rbig = 1e150, rsmall = 1e-150,
-                            below1 = 0x1.fffffffffffffp-1, tol = 4e-16, tol3 = 1e-6, hl_max = 60.0;
+                            below1 = 0x1.fffffffffffffp-1, tol = 4e-16, tol3 = 1e-6, tol6 = 5e-4,
+                            hl_max = 60.0;
     static constexpr double e_hi = E_HI, e_lo = E_LO, ln2_hi = LN2_HI, ln2_lo = LN2_LO;
     static constexpr int ser_bits = 56, mant = 52, bias = 1023;
 };
@@ -80,7 +88,7 @@ template <>
 struct lim<float> {
     static constexpr float emax = 80.0f, tiny = FLT_MIN, huge = FLT_MAX, big = 1e36f,
                            small = 1e-36f, rbig = 1e18f, rsmall = 1e-18f, below1 = 0x1.fffffep-1f,
-                           tol = 2.2e-7f, tol3 = 1e-3f, hl_max = 30.0f;
+                           tol = 2.2e-7f, tol3 = 1e-3f, tol6 = 1e-2f, hl_max = 30.0f;
     // e and log 2 split as float hi + lo (hi the nearest float, lo the rest rounded to float)
     static constexpr float e_hi = 0x1.5bf0a8p+1f, e_lo = 0x1.628aeep-24f, ln2_hi = 0x1.62e430p-1f,
                            ln2_lo = -0x1.05c61p-29f;
@@ -326,78 +334,98 @@ struct native32<K, std::void_t<decltype(K::native32)>> : std::integral_constant<
     template <>                   \
     struct native32<k::name> : std::false_type {};
 
-// One vector of inputs: evaluate, store, and recompute the rare lanes (at most `count` of
-// them are real) with the scalar kernel.  float32 runs in full float vectors when the kernel
-// is native32, else promoted to double lanes and rounded once.
-template <class K, class In, class Out, class... P>
-HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, bool stream, P... p) {
-    if constexpr (sizeof(In) == 4 && native32<K>::value) {
-        const D32 d;
-        const hn::Vec<D32> x = hn::LoadU(d, in);
-        hn::Mask<D32> rare = hn::Lt(x, x);  // all false
-        const hn::Vec<D32> y = K::eval(d, x, rare, p...);
-        rare = hn::Or(rare, hn::Lt(hn::Abs(x), C(d, FLT_MIN)));
+// The lanes a block of kernel K on inputs In computes in: full float vectors when the kernel
+// is native32, else double lanes (float32 promoted, and rounded once on the way out).
+template <class K, class In>
+using block_tag = std::conditional_t<sizeof(In) == 4 && native32<K>::value, D32, D64>;
+
+template <class K, class In>
+HWY_INLINE hn::Vec<block_tag<K, In>> load_block(const In* in) {
+    const block_tag<K, In> d;
+    if constexpr (sizeof(In) == 4 && !native32<K>::value) {
+        return hn::PromoteTo(d, hn::LoadU(D32h(), in));
+    } else {
+        return hn::LoadU(d, in);
+    }
+}
+
+// Store one vector of results and recompute the rare lanes (at most `count` of them are real)
+// with the scalar kernel.
+template <class K, class Out, class D, class... P>
+HWY_INLINE void store_block(D d, hn::Vec<D> x, hn::Vec<D> y, hn::Mask<D> rare, Out* out,
+                            std::size_t count, bool stream, P... p) {
+    using T = hn::TFromD<D>;
+    // +-0 and subnormal inputs always take the scalar kernel: Highway's Expm1(-0) = +0 (and
+    // an exponent that underflows to -0 from a subnormal) would flip the sign of a zero.
+    rare = hn::Or(rare, hn::Lt(hn::Abs(x), C(d, sizeof(T) == 4 ? FLT_MIN : DBL_MIN)));
+    if constexpr (sizeof(Out) == sizeof(T)) {
         if (stream)
             hn::Stream(y, d, out);
         else
             hn::StoreU(y, d, out);
-        if (HWY_LIKELY(hn::AllFalse(d, rare))) return;
-        HWY_ALIGN float xb[kMaxLanes];
-        uint8_t bits[kMaxLanes / 8 + 1] = {};
-        hn::Store(x, d, xb);
-        hn::StoreMaskBits(d, rare, bits);
-        for (std::size_t j = 0; j < count; ++j)
-            if ((bits[j / 8] >> (j % 8)) & 1)
-                out[j] = static_cast<Out>(K::scalar(double(xb[j]), p...));
-        return;
     } else {
-        const D64 d;
-        V64 x;
-        if constexpr (sizeof(In) == 8) {
-            x = hn::LoadU(d, in);
-        } else {
-            x = hn::PromoteTo(d, hn::LoadU(D32h(), in));
-        }
-        M64 rare = hn::Lt(x, x);  // all false
-        V64 y = K::eval(d, x, rare, p...);
-        // +-0 and subnormal inputs always take the scalar kernel: Highway's Expm1(-0) = +0 (and
-        // an exponent that underflows to -0 from a subnormal) would flip the sign of a zero.
-        rare = hn::Or(rare, hn::Lt(hn::Abs(x), C(DBL_MIN)));
-        if constexpr (sizeof(Out) == 8) {
-            if (stream)
-                hn::Stream(y, d, out);
-            else
-                hn::StoreU(y, d, out);
-        } else {
-            // (x86's Stream writes 16 bytes even from a half vector: SSE4 stores normally)
-            constexpr bool kHalfStream = HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128 &&
-                                         hn::MaxLanes(D32h()) * sizeof(float) >= 16;
-            bool done = false;
-            if constexpr (kHalfStream) {
-                if (stream) {
-                    hn::Stream(hn::DemoteTo(D32h(), y), D32h(), out);
-                    done = true;
-                }
+        // (x86's Stream writes 16 bytes even from a half vector: SSE4 stores normally)
+        constexpr bool kHalfStream = HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128 &&
+                                     hn::MaxLanes(D32h()) * sizeof(float) >= 16;
+        bool done = false;
+        if constexpr (kHalfStream) {
+            if (stream) {
+                hn::Stream(hn::DemoteTo(D32h(), y), D32h(), out);
+                done = true;
             }
-            if (!done) {
+        }
+        if (!done) {
 #if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
-                // their DemoteTo clamps +-inf to +-FLT_MAX: round lane by lane
-                HWY_ALIGN double yb[kMaxLanes];
-                hn::Store(y, d, yb);
-                for (std::size_t j = 0; j < hn::Lanes(d); ++j) out[j] = static_cast<float>(yb[j]);
+            // their DemoteTo clamps +-inf to +-FLT_MAX: round lane by lane
+            HWY_ALIGN double yb[kMaxLanes];
+            hn::Store(y, d, yb);
+            for (std::size_t j = 0; j < hn::Lanes(d); ++j) out[j] = static_cast<float>(yb[j]);
 #else
-                hn::StoreU(hn::DemoteTo(D32h(), y), D32h(), out);
+            hn::StoreU(hn::DemoteTo(D32h(), y), D32h(), out);
 #endif
-            }
         }
-        if (HWY_LIKELY(hn::AllFalse(d, rare))) return;
-        HWY_ALIGN double xb[kMaxLanes];
-        uint8_t bits[kMaxLanes / 8 + 1] = {};
-        hn::Store(x, d, xb);
-        hn::StoreMaskBits(d, rare, bits);
-        for (std::size_t j = 0; j < count; ++j)
-            if ((bits[j / 8] >> (j % 8)) & 1) out[j] = static_cast<Out>(K::scalar(xb[j], p...));
     }
+    if (HWY_LIKELY(hn::AllFalse(d, rare))) return;
+    HWY_ALIGN T xb[kMaxLanes];
+    uint8_t bits[kMaxLanes / 8 + 1] = {};
+    hn::Store(x, d, xb);
+    hn::StoreMaskBits(d, rare, bits);
+    for (std::size_t j = 0; j < count; ++j)
+        if ((bits[j / 8] >> (j % 8)) & 1) out[j] = static_cast<Out>(K::scalar(double(xb[j]), p...));
+}
+
+// One vector of inputs: evaluate, store, and recompute the rare lanes.
+template <class K, class In, class Out, class... P>
+HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, bool stream, P... p) {
+    const block_tag<K, In> d;
+    const auto x = load_block<K>(in);
+    auto rare = hn::Lt(x, x);  // all false
+    const auto y = K::eval(d, x, rare, p...);
+    store_block<K>(d, x, y, rare, out, count, stream, p...);
+}
+
+// Kernels whose vector form is a long chain of dependent steps (the iterative solvers) may
+// also provide
+//   template <class D> static void eval2(D d, V x0, V x1, V& y0, V& y1, M& rare0, M& rare1);
+// which computes two vectors in lockstep, each lane exactly as eval does (so a result does not
+// depend on the position of its element): the two independent chains fill the pipeline, where
+// one chain at a time leaves it waiting on each step's latency.
+template <class K, class = void>
+struct has_eval2 : std::false_type {};
+template <class K>
+struct has_eval2<K, std::void_t<decltype(&K::template eval2<D64>)>> : std::true_type {};
+
+template <class K, class In, class Out, class... P>
+HWY_INLINE void unary_block2(const In* in, Out* out, std::size_t N, bool stream, P... p) {
+    const block_tag<K, In> d;
+    const auto x0 = load_block<K>(in);
+    const auto x1 = load_block<K>(in + N);
+    auto rare0 = hn::Lt(x0, x0);
+    auto rare1 = rare0;
+    hn::Vec<block_tag<K, In>> y0, y1;
+    K::eval2(d, x0, x1, y0, y1, rare0, rare1, p...);
+    store_block<K>(d, x0, y0, rare0, out, N, stream, p...);
+    store_block<K>(d, x1, y1, rare1, out + N, N, stream, p...);
 }
 
 // Lanes per block of kernel K on type T.
@@ -437,6 +465,9 @@ HWY_INLINE void drive_unary(const T* in, T* out, std::ptrdiff_t n_, P... p) {
         const std::size_t vb = N * sizeof(T);
         i = ((vb - addr % vb) % vb) / sizeof(T);
         if (i != 0) padded(0, i);
+    }
+    if constexpr (has_eval2<K>::value) {
+        for (; i + 2 * N <= n; i += 2 * N) unary_block2<K>(in + i, out + i, N, stream, p...);
     }
     for (; i + N <= n; i += N) unary_block<K>(in + i, out + i, N, stream, p...);
     if (stream) hwy::FlushStream();

@@ -196,149 +196,249 @@ FDIV_SIMD_RANGE(jeffreys_objective_logu, jeffreys::objective_logu, -L::emax, L::
 // iterations on rounding noise): Halley's iteration is cubic and Newton's quadratic from the
 // scalar kernel's starting points, so a handful of steps suffice; a lane that has not
 // converged within the cap is recomputed by the scalar kernel.
+// p0 + p1 s + ... + pn s^n (Horner; the start fits below)
+template <class V, class... P>
+HWY_INLINE V poly(V s, double p0, P... rest) {
+    if constexpr (sizeof...(P) == 0) {
+        return C(hn::DFromV<V>(), p0);
+    } else {
+        return hn::MulAdd(poly(s, rest...), s, C(hn::DFromV<V>(), p0));
+    }
+}
+// log1p(u) for |u| <= 2e-3 by its series to u^6 (error below u^7/7 < 2e-20)
+template <class V>
+HWY_INLINE V log1p_small(V u) {
+    return hn::Mul(u, poly(u, 1.0, -1.0 / 2, 1.0 / 3, -1.0 / 4, 1.0 / 5, -1.0 / 6));
+}
+// The root u of a u + log1p(u) = -r (a > 0, r small) by its series in v = -r b to v^5, with
+// b = 1/(1 + a): u = v + c2 v^2 + ... + c5 v^5, c2 = b/2, c3 = b^2/2 - b/3,
+// c4 = 5b^3/8 - 5b^2/6 + b/4, c5 = 7b^4/8 - 7b^3/4 + 13b^2/12 - b/5 (series reversion; the
+// next coefficient, 21b^5/16 - 7b^4/2 + 119b^3/36 - 77b^2/60 + b/6, stays below 0.007 on b in
+// (0, 1)).  The error is of order v^6: a sixth-order correction from one residual.  A relative
+// error e in b or r moves u by about e u: a few ulp of b cost nothing once u is below tol6.
+template <class V>
+HWY_INLINE V lambert_correction(V b, V r) {
+    const hn::DFromV<V> d;
+    const V v = hn::Neg(hn::Mul(r, b));
+    const V c2 = hn::Mul(C(d, 0.5), b);
+    const V c3 = hn::Mul(b, hn::MulAdd(C(d, 0.5), b, C(d, -1.0 / 3)));
+    const V c4 = hn::Mul(b, poly(b, 1.0 / 4, -5.0 / 6, 5.0 / 8));
+    const V c5 = hn::Mul(b, poly(b, -1.0 / 5, 13.0 / 12, -7.0 / 4, 7.0 / 8));
+    const V p = hn::MulAdd(hn::MulAdd(hn::MulAdd(c5, v, c4), v, c3), v, c2);
+    return hn::MulAdd(hn::Mul(p, v), v, v);
+}
 template <class D>
 struct jeffreys_out {
     hn::Vec<D> conj, inv, nlw;
     hn::Mask<D> unconverged;  // lanes left to the scalar kernel
 };
-template <class D>
-HWY_INLINE jeffreys_out<D> jeffreys_solve_v(D d, hn::Vec<D> t) {
+// The solver runs K vectors in lockstep (common-inl.h, eval2): every statement below is done
+// for each of them, and a loop continues while a lane of any of them is active; each lane's
+// value depends only on its own input.
+template <int K, class D>
+HWY_INLINE void jeffreys_solve_k(D d, const hn::Vec<D>* t, jeffreys_out<D>* o) {
     FDIV_LANE_TYPES(D);
-    V xh, xl;
-    two_sum(C(d, 1.0), hn::Neg(t), xh, xl);
-    const M mA = hn::Lt(xh, C(d, -40.0));
-    const M mB = hn::And(hn::Ge(xh, C(d, -40.0)), hn::Lt(xh, C(d, -1.0)));
-    const M mC = hn::Ge(xh, C(d, -1.0));
-    jeffreys_out<D> o{hn::Zero(d), hn::Zero(d), hn::Zero(d), hn::Lt(t, t)};
-    if (!hn::AllFalse(d, mA)) {
-        // w = e^x to double precision; 1/w = e^{-x} (1 + w)
-        const V w = exp_dd(xh, xl);
-        const V rinv = hn::Mul(exp_dd(hn::Neg(xh), hn::Neg(xl)), hn::Add(C(d, 1.0), w));
-        o.inv = hn::IfThenElse(mA, rinv, o.inv);
-        o.conj = hn::IfThenElse(mA, hn::Add(rinv, hn::Add(hn::Sub(t, C(d, 2.0)), w)), o.conj);
-        o.nlw = hn::IfThenElse(mA, hn::Add(hn::Sub(t, C(d, 1.0)), w), o.nlw);
+    V xh[K], xl[K];
+    M mA[K], mB[K], mC[K];
+    bool anyA = false, anyB = false, anyC = false;
+    FDIV_EACH(k, K) {
+        two_sum(C(d, 1.0), hn::Neg(t[k]), xh[k], xl[k]);
+        mA[k] = hn::Lt(xh[k], C(d, -40.0));
+        mB[k] = hn::And(hn::Ge(xh[k], C(d, -40.0)), hn::Lt(xh[k], C(d, -1.0)));
+        mC[k] = hn::Ge(xh[k], C(d, -1.0));
+        o[k] = jeffreys_out<D>{hn::Zero(d), hn::Zero(d), hn::Zero(d), hn::Lt(t[k], t[k])};
+        anyA = anyA || !hn::AllFalse(d, mA[k]);
+        anyB = anyB || !hn::AllFalse(d, mB[k]);
+        anyC = anyC || !hn::AllFalse(d, mC[k]);
     }
-    if (!hn::AllFalse(d, mB)) {
-        // w = W0(e^x), Halley on w e^w - z (lambert_w0_small)
-        const V z = hn::IfThenElse(mB, exp_dd(xh, xl), C(d, 0.2));
-        V w = select_forms(
-            hn::Lt(z, C(d, 0.1)),
-            [&] {
-                return hn::Mul(
-                    z, hn::Sub(C(d, 1.0), hn::Mul(z, hn::Sub(C(d, 1.0), hn::Mul(C(d, 1.5), z)))));
-            },
-            [&] {
-                const V l = hn::Log1p(d, z);
-                return hn::Mul(l,
-                               hn::Sub(C(d, 1.0), hn::Div(hn::Log1p(d, l), hn::Add(C(d, 2.0), l))));
-            });
+    if (anyA) {
+        FDIV_EACH(k, K) {
+            // w = e^x to double precision; 1/w = e^{-x} (1 + w)
+            const V w = exp_dd(xh[k], xl[k]);
+            const V rinv = hn::Mul(exp_dd(hn::Neg(xh[k]), hn::Neg(xl[k])), hn::Add(C(d, 1.0), w));
+            o[k].inv = hn::IfThenElse(mA[k], rinv, o[k].inv);
+            o[k].conj = hn::IfThenElse(mA[k], hn::Add(rinv, hn::Add(hn::Sub(t[k], C(d, 2.0)), w)),
+                                       o[k].conj);
+            o[k].nlw = hn::IfThenElse(mA[k], hn::Add(hn::Sub(t[k], C(d, 1.0)), w), o[k].nlw);
+        }
+    }
+    if (anyB) {
+        // w = W0(z), z = e^x: for z >= 9e-4 from a start within 3e-5 (a fit of W0(z)/z on
+        // [0, 1/e]) and the sixth-order correction: with rho = (w e^w - z)/z, w (1 + u) solves w u
+        // + log1p(u) = -log1p(rho) (common-inl.h, fdiv_correction)
+        V z[K], w[K];
+        M active[K];
+        bool any = false;
+        FDIV_EACH(k, K) {
+            z[k] = hn::IfThenElse(mB[k], exp_dd(xh[k], xl[k]), C(d, 0.2));
+            const V zk = z[k];
+            // z < 9e-4 (x < -7): W0(z) = sum (-n)^(n-1) z^n/n! to n = 7 is the root itself (the
+            // rest is below 52 z^7 < 3e-20 relative): no correction
+            const M direct = hn::Lt(zk, C(d, 9e-4));
+            w[k] = hn::Mul(zk, select_forms(
+                                   direct,
+                                   [&] {
+                                       return poly(zk, 1.0, -1.0, 3.0 / 2, -8.0 / 3, 125.0 / 24,
+                                                   -54.0 / 5, 16807.0 / 720);
+                                   },
+                                   [&] {
+                                       const V sz = hn::Mul(hn::Sub(zk, C(d, 0.18393972058572117)),
+                                                            C(d, 5.43656365691809));
+                                       return poly(sz, 0.8545491341788213, -0.1159634004875507,
+                                                   0.022524164089471752, -0.005540377600902328,
+                                                   0.0013959833656182745);
+                                   }));
+            active[k] = hn::AndNot(direct, mB[k]);
+            any = any || !hn::AllFalse(d, active[k]);
+        }
         // each lane stops at its own convergence (its value never depends on the others);
         // lanes still moving after 8 steps go to the scalar kernel
-        M active = mB;
-        for (int i = 0; i < 8 && !hn::AllFalse(d, active); ++i) {
-            const V ew = hn::Exp(d, w);
-            const V res = fma(w, ew, hn::Neg(z));
-            const V wp1 = hn::Add(w, C(d, 1.0));
-            // res/(e^w (w + 1) - (w + 2) res/(2 (w + 1))) with one division
-            const V num = hn::Mul(hn::Add(wp1, wp1), res);
-            const V den = hn::Sub(hn::Mul(hn::Add(ew, ew), hn::Mul(wp1, wp1)),
-                                  hn::Mul(hn::Add(w, C(d, 2.0)), res));
-            const V step = hn::Div(num, den);
-            const V wn = hn::Sub(w, step);
-            w = hn::IfThenElse(active, wn, w);
-            active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(d, L::tol3), hn::Abs(wn))));
+        for (int i = 0; i < 8 && any; ++i) {
+            any = false;
+            FDIV_EACH(k, K) {
+                // rho = R/z and b = 1/(1 + w) from one division, q = 1/(z (1 + w))
+                const V R = fma(w[k], hn::Exp(d, w[k]), hn::Neg(z[k]));
+                const V wp1 = hn::Add(C(d, 1.0), w[k]);
+                const V q = hn::Div(C(d, 1.0), hn::Mul(z[k], wp1));
+                const V rho = hn::Mul(R, hn::Mul(q, wp1));
+                const V u = lambert_correction(hn::Mul(z[k], q), log1p_small(rho));
+                w[k] = hn::IfThenElse(active[k], fma(w[k], u, w[k]), w[k]);
+                active[k] = hn::And(active[k], hn::Gt(hn::Abs(u), C(d, L::tol6)));
+                any = any || !hn::AllFalse(d, active[k]);
+            }
         }
-        o.unconverged = hn::Or(o.unconverged, active);
-        const V rinv = hn::Div(C(d, 1.0), w);
-        o.inv = hn::IfThenElse(mB, rinv, o.inv);
-        o.conj = hn::IfThenElse(mB, hn::Add(rinv, hn::Add(hn::Sub(t, C(d, 2.0)), w)), o.conj);
-        o.nlw = hn::IfThenElse(mB, hn::Add(hn::Sub(t, C(d, 1.0)), w), o.nlw);
+        FDIV_EACH(k, K) {
+            o[k].unconverged = hn::Or(o[k].unconverged, active[k]);
+            const V rinv = hn::Div(C(d, 1.0), w[k]);
+            o[k].inv = hn::IfThenElse(mB[k], rinv, o[k].inv);
+            o[k].conj = hn::IfThenElse(
+                mB[k], hn::Add(rinv, hn::Add(hn::Sub(t[k], C(d, 2.0)), w[k])), o[k].conj);
+            o[k].nlw = hn::IfThenElse(mB[k], hn::Add(hn::Sub(t[k], C(d, 1.0)), w[k]), o[k].nlw);
+        }
     }
-    if (!hn::AllFalse(d, mC)) {
-        // Newton on d = w - 1 solving d + log1p(d) = -t
-        const V xc = hn::IfThenElse(mC, xh, C(d, 1.0));
-        const V tc = hn::IfThenElse(mC, t, C(d, 0.0));
-        const V h = hn::Sub(xc, C(d, 1.0));
-        const V d_small = hn::Mul(
-            h, hn::Add(C(d, 0.5),
-                       hn::Mul(h, hn::Sub(C(d, 1.0 / 16.0), hn::Mul(h, C(d, 1.0 / 192.0))))));
-        V dd = d_small;
-        const M big = hn::Gt(xc, C(d, 3.0));
-        if (!hn::AllFalse(d, big)) {
-            const V lx = hn::Log(d, hn::IfThenElse(big, xc, C(d, 4.0)));
-            const V d_big = hn::Sub(hn::Add(hn::Sub(xc, lx), hn::Div(lx, xc)), C(d, 1.0));
-            dd = hn::IfThenElse(big, d_big, d_small);
+    if (anyC) {
+        // d = w - 1 solving d + log1p(d) = -t, from a start within 1e-4 (fits of the Wright
+        // omega function w(x), x = 1 - t, on [-1, 3] (of (w - 1)/(x - 1)), [3, 12] and [12, 40];
+        // beyond 40 its asymptotic series x - log x + log x/x, within 5.3e-5) and the
+        // sixth-order correction: with r = d + log1p(d) + t and a = 1 + d, the root is
+        // d + a u where a u + log1p(u) = -r.
+        V tc[K], dd[K], lg[K], uu[K];
+        M active[K];
+        bool any = false;
+        FDIV_EACH(k, K) {
+            const V xc = hn::IfThenElse(mC[k], xh[k], C(d, 1.0));
+            tc[k] = hn::IfThenElse(mC[k], t[k], C(d, 0.0));
+            dd[k] = select_forms(
+                hn::Lt(xc, C(d, 3.0)),
+                [&] {
+                    const V h = hn::Sub(xc, C(d, 1.0));
+                    return hn::Mul(h, poly(hn::Mul(h, C(d, 0.5)), 0.4999929397334604,
+                                           0.12522098729484127, -0.02071193466026253,
+                                           -0.003583334001076244, 0.0030955801019844835));
+                },
+                [&] {
+                    return select_forms(
+                        hn::Lt(xc, C(d, 12.0)),
+                        [&] {
+                            const V s = hn::Mul(hn::Sub(xc, C(d, 7.5)), C(d, 2.0 / 9.0));
+                            return poly(s, 5.7507814240269335 - 1.0, 3.8333044568732855,
+                                        0.18748627143696572, -0.06464569235792646,
+                                        0.02823663268090716, -0.00997944917882083);
+                        },
+                        [&] {
+                            return select_forms(
+                                hn::Lt(xc, C(d, 40.0)),
+                                [&] {
+                                    const V s = hn::Mul(hn::Sub(xc, C(d, 26.0)), C(d, 1.0 / 14.0));
+                                    return poly(s, 22.87038093719995 - 1.0, 13.4131406230578,
+                                                0.16109427030511797, -0.05768938851416055,
+                                                0.0335632926758666, -0.015386622790065687);
+                                },
+                                [&] {
+                                    const V lx = hn::Log(d, xc);
+                                    return hn::Sub(hn::Add(hn::Sub(xc, lx), hn::Div(lx, xc)),
+                                                   C(d, 1.0));
+                                });
+                        });
+                });
+            lg[k] = hn::Zero(d);
+            uu[k] = hn::Zero(d);
+            active[k] = mC[k];
+            any = any || !hn::AllFalse(d, active[k]);
         }
-        // Halley's step (cubic; the scalar kernel uses Newton's): with g = d + log1p(d) + t and
-        // a = 1 + d, g' = (1 + a)/a, g'' = -1/a^2, so 2 g g'/(2 g'^2 - g g'') =
-        // 2 g a (1 + a)/(2 (1 + a)^2 + g): one division per step.
-        // The last step of a lane is below tol3 relative, so log1p at its final d follows from
-        // the log1p of its step, lg = log1p(d - D), by two Taylor terms:
-        // log1p(d) = lg + D/a - D^2/(2 a^2), a = 1 + d - D, with an error of order D^3/a^3 <=
-        // 1e-18 relative: one Log1p per lane less.
-        M active = mC;
-        V lg = hn::Zero(d), ap = C(d, 1.0), dlt = hn::Zero(d);
-        for (int i = 0; i < 12 && !hn::AllFalse(d, active); ++i) {
-            const V l1 = hn::Log1p(d, dd);
-            const V res = hn::Add(hn::Add(dd, l1), tc);
-            const V a = hn::Add(C(d, 1.0), dd);
-            const V ap1 = hn::Add(C(d, 1.0), a);
-            const V step = hn::Div(hn::Mul(hn::Add(res, res), hn::Mul(a, ap1)),
-                                   hn::Add(hn::Mul(C(d, 2.0), hn::Mul(ap1, ap1)), res));
-            const V dn = hn::Sub(dd, step);
-            lg = hn::IfThenElse(active, l1, lg);
-            ap = hn::IfThenElse(active, a, ap);
-            dlt = hn::IfThenElse(active, hn::Sub(dn, dd), dlt);
-            dd = hn::IfThenElse(active, dn, dd);
-            active = hn::And(active, hn::Gt(hn::Abs(step), hn::Mul(C(d, L::tol3), hn::Abs(dn))));
+        // A lane stops after a step a u below tol6 relative to d: the correction's error, of
+        // order u^6 a, is then below 1e-17 |d| (|d|/a <= 2.6 for x >= -1).  log1p at the final
+        // d is the last step's lg = log1p(d) plus log1p(u) (1 + d + a u = a (1 + u)): one
+        // Log1p per lane less.
+        for (int i = 0; i < 8 && any; ++i) {
+            any = false;
+            FDIV_EACH(k, K) {
+                // log1p(d) = log(a) + c/a with a = 1 + d rounded and c = d - (a - 1) exact, and
+                // b = 1/(1 + a): both from one division, q = 1/(a (1 + a))
+                const V a = hn::Add(C(d, 1.0), dd[k]);
+                const V c = hn::Sub(dd[k], hn::Sub(a, C(d, 1.0)));
+                const V ap1 = hn::Add(C(d, 1.0), a);
+                const V q = hn::Div(C(d, 1.0), hn::Mul(a, ap1));
+                const V l1 = hn::MulAdd(c, hn::Mul(q, ap1), hn::Log(d, a));
+                const V u = lambert_correction(hn::Mul(a, q), hn::Add(hn::Add(dd[k], l1), tc[k]));
+                const V step = hn::Mul(a, u);
+                const V dn = hn::Add(dd[k], step);
+                lg[k] = hn::IfThenElse(active[k], l1, lg[k]);
+                uu[k] = hn::IfThenElse(active[k], u, uu[k]);
+                dd[k] = hn::IfThenElse(active[k], dn, dd[k]);
+                active[k] =
+                    hn::And(active[k], hn::Gt(hn::Abs(step), hn::Mul(C(d, L::tol6), hn::Abs(dn))));
+                any = any || !hn::AllFalse(d, active[k]);
+            }
         }
-        o.unconverged = hn::Or(o.unconverged, active);
-        const V dp1 = hn::Add(C(d, 1.0), dd);
-        const V q = hn::Div(dlt, ap);
-        const V nlw = hn::Neg(hn::Add(lg, hn::Mul(q, hn::Sub(C(d, 1.0), hn::Mul(C(d, 0.5), q)))));
-        o.inv = hn::IfThenElse(mC, hn::Div(C(d, 1.0), dp1), o.inv);
-        o.nlw = hn::IfThenElse(mC, nlw, o.nlw);
-        o.conj = hn::IfThenElse(mC, hn::Add(hn::Div(hn::Neg(dd), dp1), nlw), o.conj);
+        FDIV_EACH(k, K) {
+            o[k].unconverged = hn::Or(o[k].unconverged, active[k]);
+            const V dp1 = hn::Add(C(d, 1.0), dd[k]);
+            const V nlw = hn::Neg(hn::Add(lg[k], log1p_small(uu[k])));
+            o[k].inv = hn::IfThenElse(mC[k], hn::Div(C(d, 1.0), dp1), o[k].inv);
+            o[k].nlw = hn::IfThenElse(mC[k], nlw, o[k].nlw);
+            o[k].conj =
+                hn::IfThenElse(mC[k], hn::Add(hn::Div(hn::Neg(dd[k]), dp1), nlw), o[k].conj);
+        }
     }
-    return o;
 }
-// x = 1 - t >= -emax (exp_dd's range) and t >= -L::rbig (Halley's (1 + a)^2 stays finite)
-struct jeffreys_conj {
-    static constexpr double (*scalar)(double) = &jeffreys::conj;
-    static constexpr bool native32 = true;
-    template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
-        rare = outside(t, -L::rbig, L::emax);
-        const jeffreys_out<D> o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(d, 0.5), t));
-        rare = hn::Or(rare, o.unconverged);
-        return o.conj;
-    }
-};
-struct jeffreys_inv_df {
-    static constexpr double (*scalar)(double) = &jeffreys::inv_df;
-    static constexpr bool native32 = true;
-    template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
-        rare = outside(t, -L::rbig, L::emax);
-        const jeffreys_out<D> o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(d, 0.5), t));
-        rare = hn::Or(rare, o.unconverged);
-        return o.inv;
-    }
-};
-struct jeffreys_log_inv_df {
-    static constexpr double (*scalar)(double) = &jeffreys::log_inv_df;
-    static constexpr bool native32 = true;
-    template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
-        rare = outside(t, -L::rbig, L::emax);
-        const jeffreys_out<D> o = jeffreys_solve_v(d, hn::IfThenElse(rare, C(d, 0.5), t));
-        rare = hn::Or(rare, o.unconverged);
-        return o.nlw;
-    }
-};
+// The three kernels below differ only in the output they take: one vector (eval) or two in
+// lockstep (eval2).  x = 1 - t >= -emax (exp_dd's range) and t >= -L::rbig (Halley's (1 + a)^2
+// stays finite).
+#define FDIV_JEFFREYS_KERNEL(name, fn, field)                                                \
+    struct name {                                                                            \
+        static constexpr double (*scalar)(double) = &fn;                                     \
+        static constexpr bool native32 = true;                                               \
+        template <class D>                                                                   \
+        static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {                       \
+            FDIV_LANE_TYPES(D);                                                              \
+            rare = outside(t, -L::rbig, L::emax);                                            \
+            const V tt[1] = {hn::IfThenElse(rare, C(d, 0.5), t)};                            \
+            jeffreys_out<D> o[1];                                                            \
+            jeffreys_solve_k<1>(d, tt, o);                                                   \
+            rare = hn::Or(rare, o[0].unconverged);                                           \
+            return o[0].field;                                                               \
+        }                                                                                    \
+        template <class D>                                                                   \
+        static void eval2(D d, hn::Vec<D> t0, hn::Vec<D> t1, hn::Vec<D>& y0, hn::Vec<D>& y1, \
+                          hn::Mask<D>& rare0, hn::Mask<D>& rare1) {                          \
+            FDIV_LANE_TYPES(D);                                                              \
+            rare0 = outside(t0, -L::rbig, L::emax);                                          \
+            rare1 = outside(t1, -L::rbig, L::emax);                                          \
+            const V tt[2] = {hn::IfThenElse(rare0, C(d, 0.5), t0),                           \
+                             hn::IfThenElse(rare1, C(d, 0.5), t1)};                          \
+            jeffreys_out<D> o[2];                                                            \
+            jeffreys_solve_k<2>(d, tt, o);                                                   \
+            rare0 = hn::Or(rare0, o[0].unconverged);                                         \
+            rare1 = hn::Or(rare1, o[1].unconverged);                                         \
+            y0 = o[0].field;                                                                 \
+            y1 = o[1].field;                                                                 \
+        }                                                                                    \
+    };
+FDIV_JEFFREYS_KERNEL(jeffreys_conj, jeffreys::conj, conj)
+FDIV_JEFFREYS_KERNEL(jeffreys_inv_df, jeffreys::inv_df, inv)
+FDIV_JEFFREYS_KERNEL(jeffreys_log_inv_df, jeffreys::log_inv_df, nlw)
+#undef FDIV_JEFFREYS_KERNEL
 struct jeffreys_log_ratio : jeffreys_log_inv_df {
     static constexpr double (*scalar)(double) = &jeffreys::log_ratio;
 };
