@@ -70,7 +70,8 @@ HWY_INLINE hn::Vec<D> C(D d, double c) {
 //   tol                the relative step at which the Newton iterations stop (~1.8 eps)
 //   tol3               the same for Halley's cubic iterations: a step below tol3 leaves an
 //                      error of order tol3^3, far below an ulp (tol3^3 = tol / 400)
-//   tol6               the same for the sixth-order corrections (kl-inl.h): tol6^6 < 2e-20
+//   tol6               the same for the sixth-order corrections (lambert_correction):
+//                      tol6^6 < 2e-20
 //   hl_max             squared_hellinger's df_logu range: 1 - e^(-x/2) < 1 strictly below it
 //   ser_bits, mant, bias  log1pmx's series: w^(D+1) < 2^-ser_bits, and the float format
 template <class T>
@@ -270,6 +271,38 @@ HWY_INLINE V log1pmx(V y) {
 
 // The two branches of a kernel: `lo_form` where `sel` holds, `hi_form` elsewhere, each
 // evaluated only when some lane needs it.
+// The Lambert-W solvers' pieces (kl-inl.h: jeffreys, js-inl.h: softened_reverse_kl).
+// p0 + p1 s + ... + pn s^n (Horner; the start fits below)
+template <class V, class... P>
+HWY_INLINE V poly(V s, double p0, P... rest) {
+    if constexpr (sizeof...(P) == 0) {
+        return C(hn::DFromV<V>(), p0);
+    } else {
+        return hn::MulAdd(poly(s, rest...), s, C(hn::DFromV<V>(), p0));
+    }
+}
+// log1p(u) for |u| <= 2e-3 by its series to u^6 (error below u^7/7 < 2e-20)
+template <class V>
+HWY_INLINE V log1p_small(V u) {
+    return hn::Mul(u, poly(u, 1.0, -1.0 / 2, 1.0 / 3, -1.0 / 4, 1.0 / 5, -1.0 / 6));
+}
+// The root u of a u + log1p(u) = -r (a > 0, r small) by its series in v = -r b to v^5, with
+// b = 1/(1 + a): u = v + c2 v^2 + ... + c5 v^5, c2 = b/2, c3 = b^2/2 - b/3,
+// c4 = 5b^3/8 - 5b^2/6 + b/4, c5 = 7b^4/8 - 7b^3/4 + 13b^2/12 - b/5 (series reversion; the
+// next coefficient, 21b^5/16 - 7b^4/2 + 119b^3/36 - 77b^2/60 + b/6, stays below 0.007 on b in
+// (0, 1)).  The error is of order v^6: a sixth-order correction from one residual.  A relative
+// error e in b or r moves u by about e u: a few ulp of b cost nothing once u is below tol6.
+template <class V>
+HWY_INLINE V lambert_correction(V b, V r) {
+    const hn::DFromV<V> d;
+    const V v = hn::Neg(hn::Mul(r, b));
+    const V c2 = hn::Mul(C(d, 0.5), b);
+    const V c3 = hn::Mul(b, hn::MulAdd(C(d, 0.5), b, C(d, -1.0 / 3)));
+    const V c4 = hn::Mul(b, poly(b, 1.0 / 4, -5.0 / 6, 5.0 / 8));
+    const V c5 = hn::Mul(b, poly(b, -1.0 / 5, 13.0 / 12, -7.0 / 4, 7.0 / 8));
+    const V p = hn::MulAdd(hn::MulAdd(hn::MulAdd(c5, v, c4), v, c3), v, c2);
+    return hn::MulAdd(hn::Mul(p, v), v, v);
+}
 template <class M, class A, class B>
 HWY_INLINE auto select_forms(M sel, A lo_form, B hi_form) {
     const hn::DFromV<decltype(lo_form())> d;

@@ -365,122 +365,175 @@ FDIV_SIMD_RANGE(softened_reverse_kl_objective_logu, softened_reverse_kl::objecti
 FDIV_SIMD_RANGE(softened_kl_objective_logu, softened_kl::objective_logu, -L::emax, L::emax,
                 hn::Sub(js_half_log_mean(d, x), hn::Exp(d, x)))
 
-// srkl_solve (lambert.h) in vector form: s > 0 with log1pmx(s) = -delta, delta = -(t + log 2)
-// from the TwoSum.  Where the scalar kernel runs Newton's iteration, the vector one runs
-// Halley's (cubic: with phi = L(s) + delta, phi' = -s/(1 + s), phi'' = -1/(1 + s)^2 the step is
-// 2 phi s (1 + s)/(2 s^2 + phi), one division as Newton's), from a start one term further along
-// the inverse series, s = p + p^2/3 + p^3/36 with p = sqrt(2 delta), for delta < 1 (and from
-// an asymptotic start for delta >= 1, below).  Each lane
-// stops after a step below L::tol3 relative (its remaining error is of order tol3^3, far below
-// an ulp); lanes at or beyond the boundary (delta <= 0), far from it (delta > 1e3: the scalar
-// contraction) or not converged within 16 steps go to the scalar kernel.  log1pmx, the
-// expensive part, runs 2 or 3 times where Newton's iteration needed 5 or 6.
-template <class D>
-HWY_INLINE hn::Vec<D> srkl_solve_v(D d, hn::Vec<D> t, hn::Mask<D>& rare,
-                                   hn::Vec<D>* log1p_s = nullptr) {
+// srkl_solve (lambert.h) in vector form, K vectors in lockstep (common-inl.h, eval2): s > 0
+// with log1pmx(s) = -delta, delta = -(t + log 2) from the TwoSum.  The start is within 1e-4
+// relative: a fit of s/p in p = sqrt(2 delta) for delta <= 1, fits of s(delta) on [1, 4],
+// [4, 12] and [12, 40], and beyond 40 the asymptotic series of 1 + s = -W_{-1}(-e^{-(1 + delta)})
+// in L1 = 1 + delta, L2 = log L1: s = delta + L2 (1 + (1 + (L2 - 2)/(2 L1))/L1), within 9e-5.
+// Then the sixth-order correction of kl-inl.h (lambert_correction): with r = log1pmx(s) + delta
+// the root is s + (1 + s) u where log1p(u) - (1 + s) u = -r (a = -(1 + s), b = 1/(1 + a) =
+// -1/s).  From a start within eps the correction leaves an error of order 1.3 eps^6 relative,
+// so a lane stops after a step below tol6 relative, one step in all the fits' ranges; lanes at
+// or beyond the boundary (delta <= 0), far from it (delta > 1e3: the scalar contraction) or
+// not converged within 8 steps go to the scalar kernel.
+// log1pmx(s) is log1pmx_from's series inside its band and log(y) + c/y - s outside it, with
+// y = 1 + s rounded and c = s - (y - 1) exact; 1/y and b come from one division,
+// q = 1/(s y).  log1p at the root is log1p(s0) + log1p(u) for the last step's start s0
+// (1 + s0 + (1 + s0) u = (1 + s0)(1 + u)), log1p(s0) = s0 + log1pmx(s0) inside the band: no
+// Log1p at the end.
+template <int K, class D>
+HWY_INLINE void srkl_solve_k(D d, const hn::Vec<D>* t, hn::Mask<D>* rare, hn::Vec<D>* s_out,
+                             hn::Vec<D>* log1p_s = nullptr) {
     FDIV_LANE_TYPES(D);
-    V sh, se;
-    two_sum(t, C(d, L::ln2_hi), sh, se);
-    V delta = hn::Neg(hn::Add(sh, hn::Add(se, C(d, L::ln2_lo))));
-    rare = hn::Or(rare, outside(delta, L::tiny, 1e3));
-    delta = hn::IfThenElse(rare, C(d, 1.0), delta);
-    // delta >= 1: 1 + s = -W_{-1}(-e^{-(1 + delta)}) by its asymptotic series in L1 = 1 + delta,
-    // L2 = log L1: s = delta + L2 (1 + (1 + (L2 - 2)/(2 L1))/L1), within 1e-3 from delta = 5
-    // (the scalar kernel starts from delta + L2, 4e-2 there): one Halley step less.  A start
-    // needs no last bit: log(1 + delta) is formed without log1p's correction division.
-    V s = select_forms(
-        hn::Lt(delta, C(d, 1.0)),
-        [&] {
-            const V p = hn::Sqrt(hn::Add(delta, delta));
-            return hn::Mul(
-                p, hn::Add(C(d, 1.0),
-                           hn::Mul(p, hn::Add(C(d, 1.0 / 3.0), hn::Mul(C(d, 1.0 / 36.0), p)))));
-        },
-        [&] {
-            const V L1 = hn::Add(C(d, 1.0), delta);
-            const V L2 = hn::Log(d, L1);
-            const V rL1 = hn::Div(C(d, 1.0), L1);
-            const V h = hn::Mul(hn::Mul(C(d, 0.5), rL1), hn::Sub(L2, C(d, 2.0)));
-            return hn::Add(delta,
-                           hn::Mul(L2, hn::Add(C(d, 1.0), hn::Mul(rL1, hn::Add(C(d, 1.0), h)))));
-        });
-    M active = hn::Not(rare);
-    // Lanes outside log1pmx's series band (s >= 2) form L(s) = log(1 + s) - s from log(y),
-    // y = 1 + s rounded, without Log1p's correction division: the rounding of y moves the
-    // residual by < 2^-53 absolute, and so the root s by < 2^-53 (1 + s)/s absolute, far below
-    // its ulp.  For log1p(s) at the root (log1p_s), such a lane keeps log y of its last step's
-    // start s0 and adds c/y (c = s0 - (y - 1), exact: the rounding of y) and the step D by two
-    // Taylor terms in u = (c + D)/y: log1p(s0 + D) = log y + u - u^2/2 + O(u^3), |u| <= 1e-6.
-    V lg = hn::Zero(d), yp = C(d, 1.0), cd = hn::Zero(d), sp = hn::Zero(d);
-    for (int i = 0; i < 16 && !hn::AllFalse(d, active); ++i) {
-        V ly = hn::Zero(d), y = C(d, 1.0);
-        const V res = hn::Add(log1pmx_from(s,
-                                           [&] {
-                                               y = hn::Add(C(d, 1.0), s);
-                                               ly = hn::Log(d, y);
-                                               return ly;
-                                           }),
-                              delta);
-        const V num = hn::Mul(hn::Add(res, res), hn::Mul(s, hn::Add(C(d, 1.0), s)));
-        const V step = hn::Div(num, hn::Add(hn::Mul(C(d, 2.0), hn::Mul(s, s)), res));
-        V sn = hn::Add(s, step);
-        sn = hn::IfThenElse(hn::Le(sn, hn::Zero(d)), hn::Mul(C(d, 0.5), s), sn);
-        const M moving = hn::Gt(hn::Abs(hn::Sub(sn, s)), hn::Mul(C(d, L::tol3), sn));
-        if (log1p_s) {
-            lg = hn::IfThenElse(active, ly, lg);
-            yp = hn::IfThenElse(active, y, yp);
-            // c + D = (s - (y - 1)) + (sn - s)
-            cd = hn::IfThenElse(active, hn::Add(hn::Sub(s, hn::Sub(y, C(d, 1.0))), hn::Sub(sn, s)),
-                                cd);
-            sp = hn::IfThenElse(active, s, sp);
-        }
-        s = hn::IfThenElse(active, sn, s);
-        active = hn::And(active, moving);
-    }
-    if (log1p_s) {
-        *log1p_s = select_forms(
-            hn::Ge(sp, C(d, 2.0)),
+    V delta[K], dlo[K], s[K], lp[K];
+    M active[K];
+    bool any = false;
+    FDIV_EACH(k, K) {
+        V sh, se;
+        two_sum(t[k], C(d, L::ln2_hi), sh, se);
+        const V e2 = hn::Add(se, C(d, L::ln2_lo));
+        const V sum = hn::Add(sh, e2);
+        V dl = hn::Neg(sum);
+        rare[k] = hn::Or(rare[k], outside(dl, L::tiny, 1e3));
+        dl = hn::IfThenElse(rare[k], C(d, 1.0), dl);
+        delta[k] = dl;
+        // delta's rounding error (|e2| <= |sh| unless delta is tiny, where it stays below
+        // delta's ulp either way), added to the residual after the cancellation
+        dlo[k] = hn::IfThenZeroElse(rare[k], hn::Sub(hn::Sub(sum, sh), e2));
+        s[k] = select_forms(
+            hn::Le(dl, C(d, 1.0)),
             [&] {
-                const V u = hn::Div(cd, yp);
-                return hn::Add(lg, hn::Mul(u, hn::Sub(C(d, 1.0), hn::Mul(C(d, 0.5), u))));
+                const V p = hn::Sqrt(hn::Add(dl, dl));
+                const V sp = hn::MulAdd(p, C(d, 1.4142135623730951), C(d, -1.0));
+                return hn::Mul(
+                    p, poly(sp, 1.2483471447893602, 0.25981906507560537, 0.010372784529168056,
+                            -0.0010251329345684608, 7.399113724919598e-05));
             },
-            [&] { return hn::Log1p(d, s); });
+            [&] {
+                return select_forms(
+                    hn::Lt(dl, C(d, 4.0)),
+                    [&] {
+                        const V sp = hn::Mul(hn::Sub(dl, C(d, 2.5)), C(d, 2.0 / 3.0));
+                        return poly(sp, 4.136238491346007, 1.8628237105394592, -0.07989857713058897,
+                                    0.025508085519717408, -0.014701331240257921,
+                                    0.006964020584966463);
+                    },
+                    [&] {
+                        return select_forms(
+                            hn::Lt(dl, C(d, 12.0)),
+                            [&] {
+                                const V sp = hn::Mul(hn::Sub(dl, C(d, 8.0)), C(d, 0.25));
+                                return poly(sp, 10.43679144713847, 4.383329062482608,
+                                            -0.0796415243536688, 0.02297066024365809,
+                                            -0.010021171980698998, 0.003917171696656103);
+                            },
+                            [&] {
+                                return select_forms(
+                                    hn::Lt(dl, C(d, 40.0)),
+                                    [&] {
+                                        const V sp =
+                                            hn::Mul(hn::Sub(dl, C(d, 26.0)), C(d, 1.0 / 14.0));
+                                        return poly(sp, 29.41481469380858, 14.476143788656902,
+                                                    -0.11506106917543953, 0.03756875759498746,
+                                                    -0.019838548813167805, 0.008732716652249044);
+                                    },
+                                    [&] {
+                                        const V L1 = hn::Add(C(d, 1.0), dl);
+                                        const V L2 = hn::Log(d, L1);
+                                        const V rL1 = hn::Div(C(d, 1.0), L1);
+                                        const V h = hn::Mul(hn::Mul(C(d, 0.5), rL1),
+                                                            hn::Sub(L2, C(d, 2.0)));
+                                        return hn::Add(
+                                            dl,
+                                            hn::Mul(L2,
+                                                    hn::Add(C(d, 1.0),
+                                                            hn::Mul(rL1, hn::Add(C(d, 1.0), h)))));
+                                    });
+                            });
+                    });
+            });
+        lp[k] = hn::Zero(d);
+        active[k] = hn::Not(rare[k]);
+        any = any || !hn::AllFalse(d, active[k]);
     }
-    rare = hn::Or(rare, active);
-    return s;
+    for (int i = 0; i < 8 && any; ++i) {
+        any = false;
+        FDIV_EACH(k, K) {
+            const V sk = s[k];
+            const V y = hn::Add(C(d, 1.0), sk);
+            const V q = hn::Div(C(d, 1.0), hn::Mul(sk, y));
+            V l1y = hn::Zero(d);  // log1p(s) outside log1pmx's band (s >= 2)
+            const V L = log1pmx_from(sk, [&] {
+                const V c = hn::Sub(sk, hn::Sub(y, C(d, 1.0)));
+                l1y = hn::MulAdd(c, hn::Mul(sk, q), hn::Log(d, y));
+                return l1y;
+            });
+            const V u =
+                lambert_correction(hn::Neg(hn::Mul(y, q)), hn::Add(hn::Add(L, delta[k]), dlo[k]));
+            const V sig = hn::MulAdd(sk, u, u);
+            V sn = hn::Add(sk, sig);
+            sn = hn::IfThenElse(hn::Le(sn, hn::Zero(d)), hn::Mul(C(d, 0.5), sk), sn);
+            if (log1p_s) {
+                // s + log1pmx(s) inside the band; outside it log1p(s) itself (s + L would
+                // round L, of the size of s, into a result of the size of log s)
+                const V l1 = hn::IfThenElse(hn::Lt(sk, C(d, 2.0)), hn::Add(sk, L), l1y);
+                lp[k] = hn::IfThenElse(active[k], hn::Add(l1, log1p_small(u)), lp[k]);
+            }
+            const M moving = hn::Gt(hn::Abs(hn::Sub(sn, sk)), hn::Mul(C(d, L::tol6), sn));
+            s[k] = hn::IfThenElse(active[k], sn, sk);
+            active[k] = hn::And(active[k], moving);
+            any = any || !hn::AllFalse(d, active[k]);
+        }
+    }
+    FDIV_EACH(k, K) {
+        rare[k] = hn::Or(rare[k], active[k]);
+        s_out[k] = s[k];
+        if (log1p_s) log1p_s[k] = lp[k];
+    }
 }
-struct softened_reverse_kl_conj {
-    static constexpr double (*scalar)(double) = &softened_reverse_kl::conj;
-    static constexpr bool native32 = true;
-    template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
-        rare = outside(t, -L::huge, L::huge);
-        V l1s;
-        srkl_solve_v(d, t, rare, &l1s);
-        return hn::Add(hn::Sub(C(d, L::ln2_hi - 1.0), l1s), C(d, L::ln2_lo));
-    }
-};
-struct softened_reverse_kl_inv_df {
-    static constexpr double (*scalar)(double) = &softened_reverse_kl::inv_df;
-    static constexpr bool native32 = true;
-    template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
-        rare = outside(t, -L::huge, L::huge);
-        return hn::Div(C(d, 1.0), srkl_solve_v(d, t, rare));
-    }
-};
-struct softened_reverse_kl_log_inv_df {
-    static constexpr double (*scalar)(double) = &softened_reverse_kl::log_inv_df;
-    static constexpr bool native32 = true;
-    template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
-        rare = outside(t, -L::huge, L::huge);
-        return hn::Neg(hn::Log(d, srkl_solve_v(d, t, rare)));
-    }
-};
+// The three kernels below differ in what they take from the root: one vector (eval) or two in
+// lockstep (eval2).
+#define FDIV_SRKL_KERNEL(name, fn, log1p_needed, result)                                     \
+    struct name {                                                                            \
+        static constexpr double (*scalar)(double) = &fn;                                     \
+        static constexpr bool native32 = true;                                               \
+        template <class D>                                                                   \
+        static hn::Vec<D> from_root(D d, hn::Vec<D> s, hn::Vec<D> l1s) {                     \
+            FDIV_LANE_TYPES(D);                                                              \
+            (void)s;                                                                         \
+            (void)l1s;                                                                       \
+            return result;                                                                   \
+        }                                                                                    \
+        template <class D>                                                                   \
+        static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {                       \
+            FDIV_LANE_TYPES(D);                                                              \
+            M r[1] = {outside(t, -L::huge, L::huge)};                                        \
+            V s[1], l1s[1] = {hn::Zero(d)};                                                  \
+            srkl_solve_k<1>(d, &t, r, s, log1p_needed ? l1s : nullptr);                      \
+            rare = r[0];                                                                     \
+            return from_root(d, s[0], l1s[0]);                                               \
+        }                                                                                    \
+        template <class D>                                                                   \
+        static void eval2(D d, hn::Vec<D> t0, hn::Vec<D> t1, hn::Vec<D>& y0, hn::Vec<D>& y1, \
+                          hn::Mask<D>& rare0, hn::Mask<D>& rare1) {                          \
+            FDIV_LANE_TYPES(D);                                                              \
+            const V t[2] = {t0, t1};                                                         \
+            M r[2] = {outside(t0, -L::huge, L::huge), outside(t1, -L::huge, L::huge)};       \
+            V s[2], l1s[2] = {hn::Zero(d), hn::Zero(d)};                                     \
+            srkl_solve_k<2>(d, t, r, s, log1p_needed ? l1s : nullptr);                       \
+            rare0 = r[0];                                                                    \
+            rare1 = r[1];                                                                    \
+            y0 = from_root(d, s[0], l1s[0]);                                                 \
+            y1 = from_root(d, s[1], l1s[1]);                                                 \
+        }                                                                                    \
+    };
+FDIV_SRKL_KERNEL(softened_reverse_kl_conj, softened_reverse_kl::conj, true,
+                 hn::Add(hn::Sub(C(d, L::ln2_hi - 1.0), l1s), C(d, L::ln2_lo)))
+FDIV_SRKL_KERNEL(softened_reverse_kl_inv_df, softened_reverse_kl::inv_df, false,
+                 hn::Div(C(d, 1.0), s))
+FDIV_SRKL_KERNEL(softened_reverse_kl_log_inv_df, softened_reverse_kl::log_inv_df, false,
+                 hn::Neg(hn::Log(d, s)))
+#undef FDIV_SRKL_KERNEL
 
 // softened_kl
 FDIV_SIMD_RANGE(softened_kl_f, softened_kl::f, 0.0, L::huge,
