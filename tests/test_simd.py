@@ -233,6 +233,42 @@ def test_streamed_outputs_match_small_calls(target, dtype, offset):
         fdiv.set_num_threads(0)
 
 
+# The kernels that run two vectors in lockstep (common-inl.h, eval2) in the main loop and one
+# (eval) in the tail and the aligning head.
+LOCKSTEP = [
+    "jeffreys_conj",
+    "jeffreys_inv_df",
+    "jeffreys_log_inv_df",
+    "jeffreys_log_ratio",
+    "softened_reverse_kl_conj",
+    "softened_reverse_kl_inv_df",
+    "softened_reverse_kl_log_inv_df",
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_lockstep_pairs_match_single_vectors(target, dtype):
+    """Every element gives the same bits whether its vector runs paired with its neighbour
+    (eval2) or alone (eval): each shift moves every element into another pair or into the tail.
+    The inputs mix rare lanes (special values, beyond the domain), every regime of the solvers
+    and lanes that converge in different numbers of steps, in both vectors of a pair."""
+    rng = np.random.default_rng(11)
+    base = _inputs(dtype)
+    mixed = np.concatenate(
+        [base, rng.uniform(-50, 50, 3000), -np.log(2) - rng.exponential(3, 3000)]
+    )
+    x = rng.permutation(mixed).astype(dtype)
+    for name in LOCKSTEP:
+        assert name in VECTORISED, name
+        with np.errstate(all="ignore"):
+            ref = _call(name, x)
+            singles = np.array([_call(name, x[i : i + 1])[0] for i in range(0, x.size, 7)], dtype)
+            assert np.array_equal(singles, ref[::7], equal_nan=True), (name, target)
+            for shift in range(1, 17):
+                got = _call(name, x[shift:])
+                assert np.array_equal(got, ref[shift:], equal_nan=True), (name, target, shift)
+
+
 MEMBERS = [  # family, parameter, catalogue entry, scale s: the family member is s f
     ("alpha", 0.5, "squared_hellinger", 2.0),
     ("alpha", 2.0, "pearson", 0.5),
