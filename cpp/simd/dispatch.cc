@@ -1,9 +1,12 @@
-// The only translation unit that includes foreach_target.h: it compiles the array drivers of
-// every vectorised ufunc (list.h) once per Highway target and exports plain entry points
-// (dispatch.h) that pick the best target at run time.  Without Highway it provides the same
+// One of the two translation units that include foreach_target.h: it compiles the array
+// drivers of the vectorised ufuncs of FDIV_SIMD_UNARY_A (list.h) once per Highway target and
+// exports plain entry points (dispatch.h) that pick the best target at run time; dispatch2.cc
+// does the same for FDIV_SIMD_UNARY_B and the families, so that a build compiles the two
+// halves on two cores at once.  Without Highway it provides the same
 // entry points with nothing vectorised.
 #include "simd/dispatch.h"
 
+#include "simd/glue.h"
 #include "simd/list.h"
 
 // dispatch.cc is re-included once per target: file-scope definitions need their own guard
@@ -28,14 +31,9 @@ bool enabled() { return g_enabled.load(std::memory_order_relaxed); }
 // clang-format off
 #include "hwy/highway.h"
 #include "simd/common-inl.h"
-#include "simd/alpha-inl.h"
 #include "simd/chi2-inl.h"
-#include "simd/extra-inl.h"
-#include "simd/js-inl.h"
-#include "simd/jsw-inl.h"
 #include "simd/kl-inl.h"
 #include "simd/mc-inl.h"
-#include "simd/members-inl.h"
 #include "simd/tv-inl.h"
 // clang-format on
 
@@ -43,22 +41,7 @@ HWY_BEFORE_NAMESPACE();
 namespace fdv {
 namespace HWY_NAMESPACE {
 
-#define FDIV_SIMD_DEFINE(id, m)                                            \
-    void id##_##m##_f64(const double* in, double* out, std::ptrdiff_t n) { \
-        drive_unary<k::id##_##m>(in, out, n);                              \
-    }                                                                      \
-    void id##_##m##_f32(const float* in, float* out, std::ptrdiff_t n) {   \
-        drive_unary<k::id##_##m>(in, out, n);                              \
-    }
-#define FDIV_SIMD_DEFINE_P(id, m)                                                    \
-    void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) { \
-        drive_family<k::id##_##m>(in, a, out, n);                                    \
-    }                                                                                \
-    void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {   \
-        drive_family<k::id##_##m>(in, a, out, n);                                    \
-    }
-FDIV_SIMD_UNARY(FDIV_SIMD_DEFINE)
-FDIV_SIMD_PARAM(FDIV_SIMD_DEFINE_P)
+FDIV_SIMD_UNARY_A(FDIV_SIMD_DEFINE)
 
 void mc_lse(const double* v, std::ptrdiff_t m, std::ptrdiff_t stride, std::ptrdiff_t n,
             double* out) {
@@ -71,12 +54,7 @@ void mc_philox(std::uint64_t c0, std::uint32_t w2, std::uint32_t w3, std::uint32
 }
 
 // the ufuncs whose float32 loop runs in float32 lanes
-#define FDIV_SIMD_NATIVE32(id, m) \
-    if (native32<k::id##_##m>::value) out->push_back(#id "_" #m);
-void native32_names(std::vector<std::string>* out) {
-    FDIV_SIMD_UNARY(FDIV_SIMD_NATIVE32)
-    FDIV_SIMD_PARAM(FDIV_SIMD_NATIVE32)
-}
+void native32_names(std::vector<std::string>* out) { FDIV_SIMD_UNARY_A(FDIV_SIMD_NATIVE32) }
 
 // the name of the target this code was compiled for
 const char* this_target() { return hwy::TargetName(HWY_TARGET); }
@@ -91,11 +69,7 @@ HWY_AFTER_NAMESPACE();
 
 namespace fdv {
 
-#define FDIV_SIMD_EXPORT(id, m) \
-    HWY_EXPORT(id##_##m##_f64); \
-    HWY_EXPORT(id##_##m##_f32);
-FDIV_SIMD_UNARY(FDIV_SIMD_EXPORT)
-FDIV_SIMD_PARAM(FDIV_SIMD_EXPORT)
+FDIV_SIMD_UNARY_A(FDIV_SIMD_EXPORT)
 HWY_EXPORT(this_target);
 HWY_EXPORT(native32_names);
 HWY_EXPORT(mc_lse);
@@ -104,30 +78,22 @@ HWY_EXPORT(mc_philox);
 namespace simd {
 namespace {
 
-#define FDIV_SIMD_ENTRY(id, m)                                             \
-    void id##_##m##_f64(const double* in, double* out, std::ptrdiff_t n) { \
-        HWY_DYNAMIC_DISPATCH(id##_##m##_f64)(in, out, n);                  \
-    }                                                                      \
-    void id##_##m##_f32(const float* in, float* out, std::ptrdiff_t n) {   \
-        HWY_DYNAMIC_DISPATCH(id##_##m##_f32)(in, out, n);                  \
-    }
-#define FDIV_SIMD_ENTRY_P(id, m)                                                     \
-    void id##_##m##_f64(const double* in, double a, double* out, std::ptrdiff_t n) { \
-        HWY_DYNAMIC_DISPATCH(id##_##m##_f64)(in, a, out, n);                         \
-    }                                                                                \
-    void id##_##m##_f32(const float* in, double a, float* out, std::ptrdiff_t n) {   \
-        HWY_DYNAMIC_DISPATCH(id##_##m##_f32)(in, a, out, n);                         \
-    }
-FDIV_SIMD_UNARY(FDIV_SIMD_ENTRY)
-FDIV_SIMD_PARAM(FDIV_SIMD_ENTRY_P)
+FDIV_SIMD_UNARY_A(FDIV_SIMD_ENTRY)
 
-#define FDIV_SIMD_ROW(id, m) {#id "_" #m, {&id##_##m##_f64, &id##_##m##_f32}},
 const std::unordered_map<std::string, unary>& unary_table() {
-    static const std::unordered_map<std::string, unary> t{FDIV_SIMD_UNARY(FDIV_SIMD_ROW)};
+    static const std::unordered_map<std::string, unary> t = [] {
+        std::unordered_map<std::string, unary> m{FDIV_SIMD_UNARY_A(FDIV_SIMD_ROW)};
+        add_unary_b(m);
+        return m;
+    }();
     return t;
 }
 const std::unordered_map<std::string, param>& param_table() {
-    static const std::unordered_map<std::string, param> t{FDIV_SIMD_PARAM(FDIV_SIMD_ROW)};
+    static const std::unordered_map<std::string, param> t = [] {
+        std::unordered_map<std::string, param> m;
+        add_param_b(m);
+        return m;
+    }();
     return t;
 }
 
@@ -151,6 +117,7 @@ std::vector<std::string> vectorised() {
 std::vector<std::string> native_float32() {
     std::vector<std::string> v;
     HWY_DYNAMIC_DISPATCH(native32_names)(&v);
+    add_native32_b(&v);
     return v;
 }
 
