@@ -235,13 +235,19 @@ HWY_INLINE V odd_series(D d, V w, V deg) {
     return p;
 }
 
+// the lanes where log1pmx_from uses its series
+template <class V>
+HWY_INLINE hn::Mask<hn::DFromV<V>> log1pmx_band(V y) {
+    const hn::DFromV<V> d;
+    return hn::And(hn::Gt(y, C(d, -0.8)), hn::Lt(y, C(d, 2.0)));
+}
 // (log1pmx_from takes log1p(y) from log1p_y(), called only when some lane lies outside the
 // band: a caller that needs log1p(y) too keeps it.)
 template <class V, class F>
 HWY_INLINE V log1pmx_from(V y, F log1p_y) {
     const hn::DFromV<V> d;
     using L = lim<hn::TFromV<V>>;
-    const auto band = hn::And(hn::Gt(y, C(d, -0.8)), hn::Lt(y, C(d, 2.0)));
+    const auto band = log1pmx_band(y);
     V res = hn::Zero(d);
     if (!hn::AllTrue(d, band)) res = hn::Sub(log1p_y(), y);
     if (hn::AllFalse(d, band)) return res;
@@ -269,8 +275,6 @@ HWY_INLINE V log1pmx(V y) {
     return log1pmx_from(y, [&] { return hn::Log1p(hn::DFromV<V>(), y); });
 }
 
-// The two branches of a kernel: `lo_form` where `sel` holds, `hi_form` elsewhere, each
-// evaluated only when some lane needs it.
 // The Lambert-W solvers' pieces (kl-inl.h: jeffreys, js-inl.h: softened_reverse_kl).
 // p0 + p1 s + ... + pn s^n (Horner; the start fits below)
 template <class V, class... P>
@@ -303,6 +307,9 @@ HWY_INLINE V lambert_correction(V b, V r) {
     const V p = hn::MulAdd(hn::MulAdd(hn::MulAdd(c5, v, c4), v, c3), v, c2);
     return hn::MulAdd(hn::Mul(p, v), v, v);
 }
+
+// The two branches of a kernel: `lo_form` where `sel` holds, `hi_form` elsewhere, each
+// evaluated only when some lane needs it.
 template <class M, class A, class B>
 HWY_INLINE auto select_forms(M sel, A lo_form, B hi_form) {
     const hn::DFromV<decltype(lo_form())> d;

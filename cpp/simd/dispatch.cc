@@ -2,8 +2,8 @@
 // drivers of the vectorised ufuncs of FDIV_SIMD_UNARY_A (list.h) once per Highway target and
 // exports plain entry points (dispatch.h) that pick the best target at run time; dispatch2.cc
 // does the same for FDIV_SIMD_UNARY_B and the families, so that a build compiles the two
-// halves on two cores at once.  Without Highway it provides the same
-// entry points with nothing vectorised.
+// halves on two cores at once.  Without Highway it provides the same entry points with
+// nothing vectorised.
 #include "simd/dispatch.h"
 
 #include "simd/glue.h"

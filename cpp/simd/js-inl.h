@@ -370,7 +370,7 @@ FDIV_SIMD_RANGE(softened_kl_objective_logu, softened_kl::objective_logu, -L::ema
 // relative: a fit of s/p in p = sqrt(2 delta) for delta <= 1, fits of s(delta) on [1, 4],
 // [4, 12] and [12, 40], and beyond 40 the asymptotic series of 1 + s = -W_{-1}(-e^{-(1 + delta)})
 // in L1 = 1 + delta, L2 = log L1: s = delta + L2 (1 + (1 + (L2 - 2)/(2 L1))/L1), within 9e-5.
-// Then the sixth-order correction of kl-inl.h (lambert_correction): with r = log1pmx(s) + delta
+// Then the sixth-order correction of common-inl.h (lambert_correction): with r = log1pmx(s) + delta
 // the root is s + (1 + s) u where log1p(u) - (1 + s) u = -r (a = -(1 + s), b = 1/(1 + a) =
 // -1/s).  From a start within eps the correction leaves an error of order 1.3 eps^6 relative,
 // so a lane stops after a step below tol6 relative, one step in all the fits' ranges; lanes at
@@ -462,7 +462,7 @@ HWY_INLINE void srkl_solve_k(D d, const hn::Vec<D>* t, hn::Mask<D>* rare, hn::Ve
             const V sk = s[k];
             const V y = hn::Add(C(d, 1.0), sk);
             const V q = hn::Div(C(d, 1.0), hn::Mul(sk, y));
-            V l1y = hn::Zero(d);  // log1p(s) outside log1pmx's band (s >= 2)
+            V l1y = hn::Zero(d);  // log1p(s) outside log1pmx's band
             const V L = log1pmx_from(sk, [&] {
                 const V c = hn::Sub(sk, hn::Sub(y, C(d, 1.0)));
                 l1y = hn::MulAdd(c, hn::Mul(sk, q), hn::Log(d, y));
@@ -476,7 +476,7 @@ HWY_INLINE void srkl_solve_k(D d, const hn::Vec<D>* t, hn::Mask<D>* rare, hn::Ve
             if (log1p_s) {
                 // s + log1pmx(s) inside the band; outside it log1p(s) itself (s + L would
                 // round L, of the size of s, into a result of the size of log s)
-                const V l1 = hn::IfThenElse(hn::Lt(sk, C(d, 2.0)), hn::Add(sk, L), l1y);
+                const V l1 = hn::IfThenElse(log1pmx_band(sk), hn::Add(sk, L), l1y);
                 lp[k] = hn::IfThenElse(active[k], hn::Add(l1, log1p_small(u)), lp[k]);
             }
             const M moving = hn::Gt(hn::Abs(hn::Sub(sn, sk)), hn::Mul(C(d, L::tol6), sn));

@@ -191,11 +191,10 @@ FDIV_SIMD_RANGE(jeffreys_objective_logu, jeffreys::objective_logu, -L::emax, L::
                 hn::Sub(hn::Neg(x), expm1(x)))
 
 // jeffreys_solve (lambert.h) in vector form: the same three regimes of x = 1 - t and the same
-// final formulas.  Each lane stops iterating when its step falls to the rounding level
-// (L::tol relative; the scalar kernel asks for 4e-17, below one ulp, and may spend all its
-// iterations on rounding noise): Halley's iteration is cubic and Newton's quadratic from the
-// scalar kernel's starting points, so a handful of steps suffice; a lane that has not
-// converged within the cap is recomputed by the scalar kernel.
+// final formulas.  Where the scalar kernel iterates Newton's method to a step below one ulp,
+// the vector form starts within 1e-4 of the root and applies the sixth-order correction
+// (common-inl.h, lambert_correction), one step in all the starts' ranges; a lane still moving
+// after 8 steps is recomputed by the scalar kernel.
 template <class D>
 struct jeffreys_out {
     hn::Vec<D> conj, inv, nlw;
@@ -234,7 +233,7 @@ HWY_INLINE void jeffreys_solve_k(D d, const hn::Vec<D>* t, jeffreys_out<D>* o) {
     if (anyB) {
         // w = W0(z), z = e^x: for z >= 9e-4 from a start within 3e-5 (a fit of W0(z)/z on
         // [0, 1/e]) and the sixth-order correction: with rho = (w e^w - z)/z, w (1 + u) solves w u
-        // + log1p(u) = -log1p(rho) (common-inl.h, fdiv_correction)
+        // + log1p(u) = -log1p(rho) (common-inl.h, lambert_correction)
         V z[K], w[K];
         M active[K];
         bool any = false;

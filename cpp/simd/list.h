@@ -167,7 +167,6 @@
 // so that their compile times are about even.
 #define FDIV_SIMD_UNARY_A(X) FDIV_SIMD_KL(X) FDIV_SIMD_CHI2(X) FDIV_SIMD_TV(X)
 #define FDIV_SIMD_UNARY_B(X) FDIV_SIMD_JS(X) FDIV_SIMD_EXTRA(X)
-#define FDIV_SIMD_UNARY(X) FDIV_SIMD_UNARY_A(X) FDIV_SIMD_UNARY_B(X)
 
 // (df_logu of the families stays scalar: their ratio_activation, a scalar step inside
 // dom f*, must equal it bitwise wherever that value lies inside.)
