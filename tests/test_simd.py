@@ -303,6 +303,16 @@ def test_family_members_run_the_catalogue_kernels(target, fam, param, entry, s):
         assert np.array_equal(got[ok], want[ok])
 
 
+def _activation_zero(div):
+    """v0 with g_f(v0) = 0: -x0, x0 = c + log(1 - e^-c) (mpmath)."""
+    import mpmath as mp
+
+    with mp.workprec(200):
+        p = mp.mpf(next(iter(div.params.values())))
+        c = 1 / (1 - p) if div.name == "alpha" else -p * mp.log(p)
+        return -float(c + mp.log(-mp.expm1(-c)))
+
+
 @pytest.mark.parametrize(
     "div",
     [fdiv.alpha(0.5), fdiv.alpha(0.3), fdiv.alpha(-2.0), fdiv.alpha(0.999)]
@@ -310,10 +320,21 @@ def test_family_members_run_the_catalogue_kernels(target, fam, param, entry, s):
     ids=repr,
 )
 def test_activation_plain_and_dd_bands(target, div):
-    """c - softplus(-v): plain double away from the zero, dd in the band around it (both in
-    every vector of a dense sweep), within 2 ulp of the scalar kernel (long double)."""
+    """c - softplus(-v): plain double away from the zero, dd near it, and around the zero
+    v0 the form -log1p(s0 expm1(d)) (all of them in every vector of a dense sweep, and a
+    critic at equilibrium: v within 1e-3 and a few ulp of v0), within 2 ulp of the scalar
+    kernel (long double; binary128 around the zero)."""
     rng = np.random.default_rng(3)
-    v = np.concatenate([rng.uniform(-40, 40, 200_000), rng.uniform(-4, 4, 200_000)])
+    v0 = _activation_zero(div)
+    near = v0 + np.spacing(v0) * np.arange(-64, 65)
+    v = np.concatenate(
+        [
+            rng.uniform(-40, 40, 200_000),
+            rng.uniform(-4, 4, 200_000),
+            rng.normal(v0, 1e-3, 20_000),
+            near,
+        ]
+    )
     got = div.activation(v)
     _core._simd_set_enabled(False)
     try:
@@ -396,3 +417,49 @@ def test_float32_lanes_are_float32():
         ref = fdiv.ufuncs.kl_f(x.astype(np.float64)).astype(np.float32)
     assert (got != ref).any()
     assert np.max(np.abs(_ordered(got) - _ordered(ref))) <= 3
+
+
+FAMILY32 = [fdiv.alpha(p) for p in (0.3, -1.5, 0.7, 3.5, 1e-5, 0.99)] + [
+    fdiv.js_weighted(p) for p in (0.2, 0.85, 1e-5, 0.99999)
+]
+
+
+def _family32_inputs(div, method):
+    """Every 4099th float32 bit pattern, and dense grids where the forms switch."""
+    bits = np.arange(0, 1 << 32, 4099, dtype=np.uint64).astype(np.uint32)
+    dense = {
+        "f": [np.linspace(0.5, 2.0, 100_001), 1 + np.linspace(-1e-4, 1e-4, 20_001)],
+        "df": [np.linspace(0.1, 3.0, 100_001)],
+        "f_logu": [np.linspace(-4, 4, 100_001), np.linspace(-1e-3, 1e-3, 20_001)],
+        "activation": [np.linspace(-8, 8, 100_001)],
+    }
+    if method in ("conj", "inv_df"):
+        lo, hi = (float(v) for v in tuple(div.conj_domain)[:2])
+        lo, hi = max(lo, -50.0), min(hi, 50.0)
+        extra = [np.linspace(lo, hi, 100_001), hi - np.geomspace(1e-7, 1.0, 20_001)]
+    else:
+        extra = dense[method]
+    with np.errstate(all="ignore"):
+        return np.concatenate([bits.view(np.float32)] + [e.astype(np.float32) for e in extra])
+
+
+@pytest.mark.parametrize("div", FAMILY32, ids=repr)
+@pytest.mark.parametrize("method", ["f", "df", "f_logu", "conj", "inv_df", "activation"])
+def test_family_float32_plain_forms(target, div, method):
+    """The families' float32 path (eval32: their forms in plain double, common-inl.h) is within
+    1 float32 ulp of the float64 (double-double) result rounded to float32, and gives exactly
+    its 0, +-inf and NaN."""
+    x = _family32_inputs(div, method)
+    fn = getattr(div, method)
+    with np.errstate(all="ignore"):
+        got = fn(x)
+        ref = fn(x.astype(np.float64)).astype(np.float32)
+    assert got.dtype == np.float32
+    special = ~(np.isfinite(ref) & (ref != 0))
+    same = (got == ref) & (np.signbit(got) == np.signbit(ref))
+    bad = special & ~(same | (np.isnan(got) & np.isnan(ref)))
+    assert not bad.any(), (x[bad][:5], got[bad][:5], ref[bad][:5])
+    assert np.isfinite(got[~special]).all()
+    dist = np.abs(_ordered(got[~special]) - _ordered(ref[~special]))
+    assert (~special).sum() > 1000
+    assert dist.max() <= 1, (int(dist.max()), float(x[~special][dist.argmax()]))

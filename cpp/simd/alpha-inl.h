@@ -30,13 +30,14 @@ HWY_INLINE bool alpha_vec_bad(double a) { return alpha::bad(a) || !alpha_vec_ok(
 // one) instead of once per vector.  x = h + l: a dd; r*: reciprocals.
 struct alpha_param {
     double a = 0.0;
-    double bh, bl;    // b = a - 1
-    double oh, ol;    // 1 - a
-    double rah, ral;  // 1/a
-    double rbh, rbl;  // 1/b
-    double roh, rol;  // 1/(1 - a)
-    double qh, ql;    // a/b
-    double m;         // max(1, |a|)
+    double bh, bl;        // b = a - 1
+    double oh, ol;        // 1 - a
+    double rah, ral;      // 1/a
+    double rbh, rbl;      // 1/b
+    double roh, rol;      // 1/(1 - a)
+    double qh, ql;        // a/b
+    double m;             // max(1, |a|)
+    dd::softplus_zero z;  // the zero of the activation (a < 1)
 };
 HWY_INLINE void recip_s(double h, double l, double& rh, double& rl) {
     rh = 1.0 / h;
@@ -54,6 +55,7 @@ HWY_INLINE const alpha_param& alpha_par(double a) {
         fdv::two_prod(c.rbh, a, ph, pl);
         fdv::two_sum(ph, std::fma(c.rbl, a, pl), c.qh, c.ql);
         c.m = std::fmax(1.0, std::fabs(a));
+        if (a < 1.0) c.z = dd::make_softplus_zero(c.roh, c.rol);
         c.a = a;
     }
     return c;
@@ -126,6 +128,52 @@ struct alpha_r_terms {
     dd::V2 expm1() const { return dd::expm1(e, r, hn::Zero(D64())); }
 };
 
+// The float32 forms (eval32, common-inl.h): alpha_f_core's forms in plain double.
+// E(x) = e^x - 1 - x for |x| <= 2: x^2/2 + x^3 Q(x) (dd-inl.h's Taylor sum, relative error a few
+// ulp) for |x| <= 0.35, expm1(x) - x elsewhere (cancelling at most x/E(x) <= 6.4).
+HWY_INLINE V64 alpha_E32(V64 x) {
+    const D64 d;
+    V64 Q = C(dd::kInvFact3[12]);
+    for (int k = 11; k >= 0; --k) Q = hn::MulAdd(Q, x, C(dd::kInvFact3[k]));
+    const V64 x2 = hn::Mul(x, x);
+    V64 res = hn::MulAdd(hn::Mul(x2, x), Q, hn::Mul(C(0.5), x2));
+    const M64 big = hn::Gt(hn::Abs(x), C(0.35));
+    if (HWY_UNLIKELY(!hn::AllFalse(d, big))) {
+        const V64 xb = hn::IfThenElse(big, x, C(1.0));  // expm1 never sees a zero
+        res = hn::IfThenElse(big, hn::Sub(expm1(xb), xb), res);
+    }
+    return res;
+}
+// f(e^r) from r, u = e^r and u - 1 in plain double, the forms of alpha_f_core (whose
+// cancellations stay below a factor ~3): the result keeps ~2^-48 relative.  x = b r or a r with
+// |x| <= 700 (rarer lanes are marked).
+HWY_INLINE V64 alpha_f_core32(V64 r, V64 u, V64 um1, M64 near, double a, M64& rare) {
+    const D64 d;
+    const alpha_param& P = alpha_par(a);
+    const bool hi = a >= 0.5;
+    const V64 x = hn::Mul(r, C(hi ? P.bh : a));
+    rare = hn::Or(rare, hn::Not(hn::Le(hn::Abs(x), C(700.0))));
+    const V64 inv_a = C(P.rah), inv_b = C(P.rbh);
+    const V64 inv_div = hi ? inv_a : C(P.roh);  // 1/a or 1/(1 - a)
+    V64 res_near = hn::Zero(d), res_far = hn::Zero(d);
+    if (!hn::AllFalse(d, near)) {
+        const V64 xn = hn::IfThenElseZero(near, x), rn = hn::IfThenElseZero(near, r);
+        const V64 Ex = alpha_E32(xn);
+        // a >= 1/2: e^r (E(b r)/b + E(-r)); a < 1/2: E(r) - E(a r)/a
+        const V64 S = hi ? hn::Mul(hn::MulAdd(Ex, inv_b, alpha_E32(hn::Neg(rn))), u)
+                         : hn::NegMulAdd(Ex, inv_a, alpha_E32(rn));
+        res_near = hn::Mul(S, inv_div);
+    }
+    if (!hn::AllTrue(d, near)) {
+        // far lanes have |x| >= 2 min(|b|, |a|)/max(1, |a|) > 0; the others take x = 1
+        const V64 xf = hn::IfThenElse(hn::Or(near, rare), C(1.0), x);
+        const V64 em = expm1(xf);
+        const V64 S = hi ? hn::MulSub(hn::Mul(u, em), inv_b, um1) : hn::NegMulAdd(em, inv_a, um1);
+        res_far = hn::Mul(S, inv_div);
+    }
+    return hn::IfThenElse(near, res_near, res_far);
+}
+
 struct alpha_f {
     static constexpr double (*scalar)(double, double) = &alpha::f;
     static bool bad(double a) { return alpha_vec_bad(a); }
@@ -137,6 +185,15 @@ struct alpha_f {
         V64 y = alpha_f_core(L, alpha_u_terms{uc}, near, a, rare);
         rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
         (void)d;
+        return y;
+    }
+    HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double a) {
+        rare = not_normal_pos(u);
+        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
+        const V64 r = hn::Log(d, uc);
+        const M64 near = hn::Lt(hn::Mul(hn::Abs(r), C(alpha_par(a).m)), C(2.0));
+        V64 y = alpha_f_core32(r, uc, hn::Sub(uc, C(1.0)), near, a, rare);
+        rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
         return y;
     }
 };
@@ -152,6 +209,17 @@ struct alpha_f_logu {
         const dd::Exp2 e = dd::exp_parts(rc, hn::Zero(d));
         V64 y = alpha_f_core(dd::V2{rc, hn::Zero(d)}, alpha_r_terms{e, rc}, near, a, rare);
         rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
+        return y;
+    }
+    HWY_INLINE static V64 eval32(D64 d, V64 r, M64& rare, double a) {
+        rare = outside(hn::Abs(r), 1e-90, 700.0);
+        const V64 rc = hn::IfThenElse(rare, C(1.0), r);
+        const M64 near = hn::Lt(hn::Mul(hn::Abs(rc), C(alpha_par(a).m)), C(2.0));
+        V64 u;
+        const V64 um1 = expm1_exp(rc, &u);
+        V64 y = alpha_f_core32(rc, u, um1, near, a, rare);
+        rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
+        (void)d;
         return y;
     }
 };
@@ -173,6 +241,13 @@ struct alpha_df {
         (void)d;
         return dd::round(dd::mul(em, dd2(P.rbh, P.rbl)));
     }
+    HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double a) {
+        const alpha_param& P = alpha_par(a);
+        rare = not_normal_pos(u);
+        const V64 x = hn::Mul(hn::Log(d, hn::IfThenElse(rare, C(1.0), u)), C(P.bh));
+        rare = hn::Or(rare, outside(hn::Abs(x), 1e-290, 700.0));
+        return hn::Mul(expm1(hn::IfThenElse(rare, C(1.0), x)), C(P.rbh));
+    }
 };
 
 // s = 1 + b t in dd and log s, for f* and (f')^-1; lanes with s not a normal positive number
@@ -185,6 +260,16 @@ HWY_INLINE dd::V2 alpha_log_base(V64 t, double bh, double bl, M64& rare) {
     rare = hn::Or(rare, outside(s.hi, 1e-300, 1e300));
     const dd::V2 sc{hn::IfThenElse(rare, C(1.0), s.hi), hn::IfThenElseZero(hn::Not(rare), s.lo)};
     return dd::log(sc);
+}
+
+// log s = log1p(w), w = b t (+ the low part of b) in plain double, for the float32 forms: w
+// keeps 2^-52 of itself (an error equivalent to one of t), so s = 1 + w near 1 loses nothing;
+// lanes with s not a normal positive number are rare.
+HWY_INLINE V64 alpha_log_base32(V64 t, double bh, double bl, M64& rare) {
+    const D64 d;
+    const V64 w = hn::MulAdd(C(bh), t, hn::Mul(C(bl), t));
+    rare = hn::Or(rare, hn::Not(hn::And(hn::Gt(w, C(-1.0 + 0x1p-53)), hn::Lt(w, C(1e300)))));
+    return hn::Log1p(d, hn::IfThenElseZero(hn::Not(rare), w));
 }
 
 // f*(t) = expm1((a/b) log s)/a
@@ -201,6 +286,15 @@ struct alpha_conj {
         const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
         const dd::V2 em = dd::expm1(dd::exp_parts(yh, yl), yh, yl);
         V64 res = dd::round(dd::mul(em, dd2(P.rah, P.ral)));
+        rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(res), C(DBL_MAX))));
+        return res;
+    }
+    HWY_INLINE static V64 eval32(D64, V64 t, M64& rare, double a) {
+        const alpha_param& P = alpha_par(a);
+        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
+        const V64 y = hn::Mul(C(P.qh), alpha_log_base32(t, P.bh, P.bl, rare));
+        rare = hn::Or(rare, outside(hn::Abs(y), 1e-290, 700.0));
+        V64 res = hn::Mul(expm1(hn::IfThenElse(rare, C(1.0), y)), C(P.rah));
         rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(res), C(DBL_MAX))));
         return res;
     }
@@ -221,12 +315,18 @@ struct alpha_inv_df {
         const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
         return dd::round(dd::exp(dd::exp_parts(yh, yl)));
     }
+    HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double a) {
+        const alpha_param& P = alpha_par(a);
+        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
+        const V64 y = hn::Mul(C(P.rbh), alpha_log_base32(t, P.bh, P.bl, rare));
+        rare = hn::Or(rare, hn::Gt(hn::Abs(y), C(700.0)));
+        return hn::Exp(d, hn::IfThenElseZero(hn::Not(rare), y));
+    }
 };
 
-// g_f(v) = v for a > 1; 1/(1-a) - softplus(-v) otherwise, with softplus(x) = max(x, 0) +
-// log(1 + e^-|x|) in dd.  Lanes within 1/16 of the zero of g_f (where the difference cancels
-// more than the dd terms can carry) and lanes whose value is not strictly inside dom f*
-// (step_inside's work) are rare.
+// g_f(v) = v for a > 1; c - softplus(-v) otherwise, c = 1/(1-a): dd::c_minus_softplus's
+// forms (plain double, dd, and around the zero of g_f the form without cancellation).  Lanes
+// whose value is not strictly inside dom f* (step_inside's work) are rare.
 struct alpha_activation {
     static constexpr double (*scalar)(double, double) = &alpha::activation;
     static bool bad(double a) { return alpha_vec_bad(a); }
@@ -239,8 +339,7 @@ struct alpha_activation {
         const double ch = P.roh, cl = P.rol;  // 1/(1 - a)
         rare = outside(hn::Abs(v), DBL_MIN, 700.0);
         const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
-        const V64 res = dd::c_minus_softplus(x, ch, cl);
-        rare = hn::Or(rare, hn::Lt(hn::Abs(res), C(0.0625 * ch)));
+        const V64 res = dd::c_minus_softplus(x, ch, cl, P.z, rare);
         // inside dom f*: s = 1 + b res > 0, in dd (b = a - 1 < 0).  Only lanes within 1e-12
         // relative of the boundary 1/(1 - a) can round onto or past it (softplus(-v) below
         // 1e-12 c): s >= 1e-12 - O(2^-52) elsewhere.
@@ -251,6 +350,24 @@ struct alpha_activation {
             const dd::V2 s = dd::add(dd::V2{C(1.0), hn::Zero(d)}, p);
             rare = hn::Or(rare, hn::AndNot(hn::Gt(s.hi, C(0.0)), edge));
         }
+        return res;
+    }
+    // float32: ((c - max(x, 0)) - L) + c_lo in plain double, whose error (a few ulp of c, x and
+    // L) stays below 2^-40 of the result outside the band |res| < 2^-16 (c + |x|) around the
+    // zero of g_f; that band and the lanes next to the boundary c are rare.
+    HWY_INLINE static V64 eval32(D64 d, V64 v, M64& rare, double a) {
+        if (a > 1.0) {
+            rare = is_nan(v);
+            return v;
+        }
+        const alpha_param& P = alpha_par(a);
+        rare = outside(hn::Abs(v), DBL_MIN, 700.0);
+        const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
+        const V64 L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+        const V64 res = hn::Add(hn::Sub(hn::Sub(C(P.roh), hn::Max(x, hn::Zero(d))), L), C(P.rol));
+        const V64 scale = hn::Add(C(P.roh), hn::Abs(x));
+        rare = hn::Or(rare, hn::Lt(hn::Abs(res), hn::Mul(scale, C(0x1p-16))));
+        rare = hn::Or(rare, hn::Lt(hn::Sub(C(P.roh), res), C(1e-12 * P.roh)));
         return res;
     }
 };

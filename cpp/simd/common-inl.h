@@ -434,14 +434,29 @@ HWY_INLINE void store_block(D d, hn::Vec<D> x, hn::Vec<D> y, hn::Mask<D> rare, O
         if ((bits[j / 8] >> (j % 8)) & 1) out[j] = static_cast<Out>(K::scalar(double(xb[j]), p...));
 }
 
+// Kernels whose float64 form carries double-double terms may also provide
+//   static V64 eval32(D64 d, V64 x, M64& rare, P... p);
+// the promoted float32 path: the same forms in plain double, whose relative error (a few
+// double ulp times the cancellation the forms leave, below 2^-40) vanishes in the one rounding
+// to float32, at the cost of a plain double kernel instead of a double-double one.
+template <class K, class = void>
+struct has_eval32 : std::false_type {};
+template <class K>
+struct has_eval32<K, std::void_t<decltype(&K::eval32)>> : std::true_type {};
+
 // One vector of inputs: evaluate, store, and recompute the rare lanes.
 template <class K, class In, class Out, class... P>
 HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, bool stream, P... p) {
     const block_tag<K, In> d;
     const auto x = load_block<K>(in);
     auto rare = hn::Lt(x, x);  // all false
-    const auto y = K::eval(d, x, rare, p...);
-    store_block<K>(d, x, y, rare, out, count, stream, p...);
+    if constexpr (sizeof(In) == 4 && has_eval32<K>::value) {
+        const auto y = K::eval32(d, x, rare, p...);
+        store_block<K>(d, x, y, rare, out, count, stream, p...);
+    } else {
+        const auto y = K::eval(d, x, rare, p...);
+        store_block<K>(d, x, y, rare, out, count, stream, p...);
+    }
 }
 
 // Kernels whose vector form is a long chain of dependent steps (the iterative solvers) may
@@ -506,6 +521,7 @@ HWY_INLINE void drive_unary(const T* in, T* out, std::ptrdiff_t n_, P... p) {
         i = ((vb - addr % vb) % vb) / sizeof(T);
         if (i != 0) padded(0, i);
     }
+    static_assert(!(has_eval2<K>::value && has_eval32<K>::value), "one of eval2, eval32");
     if constexpr (has_eval2<K>::value) {
         for (; i + 2 * N <= n; i += 2 * N) unary_block2<K>(in + i, out + i, N, stream, p...);
     }

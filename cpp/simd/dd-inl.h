@@ -10,6 +10,8 @@
 #define FDIV_SIMD_DD_INL_H_
 #endif
 
+#include <quadmath.h>
+
 #include "simd/common-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -203,6 +205,23 @@ HWY_INLINE V2 exp(const Exp2& e) {
     return {hn::Mul(p, e.P.hi), hn::Mul(p, e.P.lo)};
 }
 
+// The zero of c - softplus(x), c = ch + cl > 0: x0 = c + log(s0) with s0 = 1 - e^-c =
+// sigma(x0), both to ~2^-106 (binary128, once per parameter value: the activations' caches).
+struct softplus_zero {
+    double x0h = 0.0, x0l = 0.0, s0h = 0.0, s0l = 0.0;
+};
+inline softplus_zero make_softplus_zero(double ch, double cl) {
+    const __float128 c = static_cast<__float128>(ch) + cl;
+    const __float128 s0 = -expm1q(-c);
+    const __float128 x0 = c + logq(s0);
+    softplus_zero z;
+    z.x0h = static_cast<double>(x0);
+    z.x0l = static_cast<double>(x0 - z.x0h);
+    z.s0h = static_cast<double>(s0);
+    z.s0l = static_cast<double>(s0 - z.s0h);
+    return z;
+}
+
 // softplus(x) = max(x, 0) + log(1 + e^-|x|) in dd for |x| <= 700 (relative error ~2^-56)
 HWY_INLINE V2 softplus(V64 x) {
     const D64 d;
@@ -210,20 +229,61 @@ HWY_INLINE V2 softplus(V64 x) {
     return add_d(log(add_d(z, C(1.0))), hn::Max(x, hn::Zero(d)));
 }
 
-// c - softplus(x) rounded once, c = ch + cl, for |x| <= 700.  Plain double where the result is
-// at least 16 times L = log(1 + e^-|x|): the few ulp of L that Highway's Exp and Log1p leave
-// then stay below 1/4 ulp of the result, and ((ch - max(x, 0)) - L) + cl rounds three times,
-// each within an ulp of the result.  The other lanes (the band around the zero of c -
-// softplus, where L is a large part of what cancels) take softplus and the difference in dd,
-// computed only for vectors that hold such a lane: a lane's value depends on its input alone.
-HWY_INLINE V64 c_minus_softplus(V64 x, double ch, double cl) {
+// c - softplus(x) rounded once, c = ch + cl > 0 with its zero z, for |x| <= 700, in three forms
+// chosen per lane (a lane's value depends on its input alone):
+// * plain double where the result t is at least 16 times L = log(1 + e^-|x|): the few ulp of L
+//   that Highway's Exp and Log1p leave then stay below 1/4 ulp of the result, and
+//   ((ch - max(x, 0)) - L) + cl rounds three times, each within an ulp of the result;
+// * the other lanes (L is a large part of what cancels) with |t| >= c/16: c minus softplus in
+//   dd (relative error ~2^-56 of c, so ~2^-52 of the result);
+// * the band |t| < c/16 around the zero x0 of g: the form without cancellation
+//     c - softplus(x) = -log(1 + s0 expm1(d)),  d = x - x0,  s0 = sigma(x0),
+//   in dd (d exact in dd, each term to ~2^-56 of itself; 1 + s0 expm1(d) =
+//   (1 + e^x)/(1 + e^x0) >= max(e^-c, s0 e^d) >= 2^-47 for |d| <= 32, so its dd keeps 2^-59).
+//   Band lanes with |d| > 32 (c above ~500) are marked rare.
+// The dd forms run only for vectors that hold such lanes.  (The band test reads the plain t:
+// near the edge c/16 both dd forms are accurate, so where t's few ulp move a lane across it,
+// either value is.)
+HWY_INLINE V64 c_minus_softplus(V64 x, double ch, double cl, const softplus_zero& z, M64& rare) {
     const D64 d;
     const V64 L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
     const V64 t = hn::Add(hn::Sub(hn::Sub(C(ch), hn::Max(x, hn::Zero(d))), L), C(cl));
     const M64 near = hn::Not(hn::Ge(hn::Abs(t), hn::Mul(C(16.0), L)));
     if (HWY_LIKELY(hn::AllFalse(d, near))) return t;
-    const V64 e = round(add(V2{C(ch), C(cl)}, neg(softplus(x))));
-    return hn::IfThenElse(near, e, t);
+    const M64 band = hn::And(near, hn::Lt(hn::Abs(t), C(0.0625 * ch)));
+    V64 res = t;
+    if (!hn::AllFalse(d, hn::AndNot(band, near))) {
+        const V64 e = round(add(V2{C(ch), C(cl)}, neg(softplus(x))));
+        res = hn::IfThenElse(hn::AndNot(band, near), e, res);
+    }
+    if (hn::AllFalse(d, band)) return res;
+    const V2 dx = add_d(two_sum(x, C(-z.x0h)), C(-z.x0l));
+    const M64 ok = hn::And(band, hn::Le(hn::Abs(dx.hi), C(32.0)));
+    rare = hn::Or(rare, hn::AndNot(ok, band));
+    const V64 dh = hn::IfThenElseZero(ok, dx.hi), dl = hn::IfThenElseZero(ok, dx.lo);
+    const V2 y = mul(expm1(exp_parts(dh, dl), dh, dl), V2{C(z.s0h), C(z.s0l)});
+    const V64 g = hn::Neg(round(log(add_d(y, C(1.0)))));
+    return hn::IfThenElse(ok, g, res);
+}
+
+// The float32 form of c_minus_softplus (eval32, common-inl.h): ((c - max(x, 0)) - L) + c_lo in
+// plain double, whose error (a few ulp of c, x and L) stays below 2^-40 of the result outside
+// |result| < 2^-16 (c + |x|); there -log1p(s0 expm1(d)) with d = (x - x0h) - x0l (no
+// cancellation; 1 + s0 expm1(d) >= 2e-4 for |d| <= 8, so log1p keeps 2^-43) for 0 < |d| <= 8,
+// other lanes rare.
+HWY_INLINE V64 c_minus_softplus32(V64 x, double ch, double cl, const softplus_zero& z, M64& rare) {
+    const D64 d;
+    const V64 L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+    const V64 res = hn::Add(hn::Sub(hn::Sub(C(ch), hn::Max(x, hn::Zero(d))), L), C(cl));
+    const M64 band = hn::Lt(hn::Abs(res), hn::Mul(hn::Add(C(ch), hn::Abs(x)), C(0x1p-16)));
+    if (HWY_LIKELY(hn::AllFalse(d, band))) return res;
+    const V64 dx = hn::Sub(hn::Sub(x, C(z.x0h)), C(z.x0l));
+    const V64 adx = hn::Abs(dx);
+    const M64 ok = hn::And(band, hn::And(hn::Gt(adx, hn::Zero(d)), hn::Le(adx, C(8.0))));
+    rare = hn::Or(rare, hn::AndNot(ok, band));
+    const V64 em = fdv::HWY_NAMESPACE::expm1(hn::IfThenElse(ok, dx, C(1.0)));
+    const V64 g = hn::Neg(hn::Log1p(d, hn::Mul(em, C(z.s0h))));
+    return hn::IfThenElse(ok, g, res);
 }
 
 }  // namespace dd

@@ -25,12 +25,13 @@ HWY_INLINE bool jsw_vec_bad(double pi) {
 // The parameter's derived constants, formed once per value (per thread) instead of per vector.
 struct jsw_param {
     double pi = 0.0;
-    double qh, ql;    // 1 - pi
-    double rqh, rql;  // 1/(1 - pi)
-    double rph, rpl;  // 1/pi
-    double bh, bl;    // the boundary -pi log pi
-    double ycut;      // -log(1 - (1 - pi)/2)
-    double lp;        // log pi
+    double qh, ql;        // 1 - pi
+    double rqh, rql;      // 1/(1 - pi)
+    double rph, rpl;      // 1/pi
+    double bh, bl;        // the boundary -pi log pi
+    double ycut;          // -log(1 - (1 - pi)/2)
+    double lp;            // log pi
+    dd::softplus_zero z;  // the zero of the activation
 };
 HWY_INLINE const jsw_param& jsw_par(double pi) {
     static thread_local jsw_param c;
@@ -43,6 +44,7 @@ HWY_INLINE const jsw_param& jsw_par(double pi) {
         js_weighted::boundary(pi, c.bh, c.bl);
         c.ycut = -std::log1p(-0.5 * (1.0 - pi));
         c.lp = std::log(pi);
+        c.z = dd::make_softplus_zero(c.bh, c.bl);
         c.pi = pi;
     }
     return c;
@@ -67,6 +69,22 @@ struct js_weighted_df {
         const dd::V2 ratio = dd::div(dd::V2{uc, hn::Zero(d)}, m);
         const V64 res = dd::round(dd::mul_d(dd::log(ratio), C(pi)));
         rare = hn::Or(rare, hn::Eq(res, hn::Zero(d)));  // u = 1: the scalar's -0
+        return res;
+    }
+    // float32: log1p(y), y = u/m - 1 = (1 - pi)(u - 1)/m, where u/m >= 1/2 (condition <= 1.5),
+    // log(u/m) below; plain double.
+    HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double pi) {
+        const jsw_param& P = jsw_par(pi);
+        rare = outside(u, 1e-290, 1e300);
+        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
+        const V64 rm = hn::Div(C(1.0), hn::MulAdd(C(pi), uc, C(P.qh)));
+        const V64 y = hn::Mul(hn::Mul(C(P.qh), hn::Sub(uc, C(1.0))), rm);
+        const M64 lo = hn::Lt(y, C(-0.5));
+        V64 l = hn::Log1p(d, hn::IfThenZeroElse(lo, y));
+        if (HWY_UNLIKELY(!hn::AllFalse(d, lo)))
+            l = hn::IfThenElse(lo, hn::Log(d, hn::IfThenElse(lo, hn::Mul(uc, rm), C(1.0))), l);
+        const V64 res = hn::Mul(C(pi), l);
+        rare = hn::Or(rare, hn::Eq(res, hn::Zero(d)));
         return res;
     }
 };
@@ -109,6 +127,26 @@ HWY_INLINE V64 jsw_f_core(dd::V2 u, dd::V2 um1, dd::V2 vm1, M64 near, double pi)
     return hn::IfThenElse(near, res_near, res_far);
 }
 
+// jsw_f_core's forms in plain double (float32): near u = 1 the two log1pmx terms (no
+// cancellation), elsewhere the direct form (cancelling at most a factor 8).
+HWY_INLINE V64 jsw_f_core32(V64 u, V64 um1, V64 vm1, M64 near, double pi) {
+    const D64 d;
+    const jsw_param& P = jsw_par(pi);
+    const V64 Q = C(P.qh), pu = hn::Mul(u, C(pi));
+    V64 res_near = hn::Zero(d), res_far = hn::Zero(d);
+    if (!hn::AllFalse(d, near)) {
+        const V64 y1 = hn::IfThenElseZero(near, hn::Mul(vm1, Q));
+        const V64 y2 = hn::IfThenElseZero(near, hn::Mul(um1, C(pi)));
+        res_near = hn::Neg(hn::MulAdd(pu, log1pmx(y1), hn::Mul(Q, log1pmx(y2))));
+    }
+    if (!hn::AllTrue(d, near)) {
+        const V64 m = hn::Add(pu, Q);
+        const V64 lm = hn::Log(d, m), lmu = hn::Log(d, hn::Div(m, u));
+        res_far = hn::Neg(hn::MulAdd(pu, lmu, hn::Mul(Q, lm)));
+    }
+    return hn::IfThenElse(near, res_near, res_far);
+}
+
 struct js_weighted_f {
     static constexpr double (*scalar)(double, double) = &js_weighted::f;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
@@ -121,6 +159,16 @@ struct js_weighted_f {
         const M64 near = hn::Lt(hn::Abs(um1.hi), C(0.25));
         const V64 res = jsw_f_core(U, um1, vm1, near, pi);
         rare = hn::Or(rare, hn::Eq(res, hn::Zero(d)));  // u = 1: the scalar's signed zero
+        return res;
+    }
+    HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double pi) {
+        rare = outside(u, 1e-280, 1e280);
+        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
+        const V64 um1 = hn::Sub(uc, C(1.0));
+        const V64 vm1 = hn::Div(hn::Neg(um1), uc);
+        const M64 near = hn::Lt(hn::Abs(um1), C(0.25));
+        const V64 res = jsw_f_core32(uc, um1, vm1, near, pi);
+        rare = hn::Or(rare, hn::Eq(res, hn::Zero(d)));
         return res;
     }
 };
@@ -137,6 +185,18 @@ struct js_weighted_f_logu {
         const dd::V2 vm1 = dd::div(dd::neg(um1), u);
         const M64 near = hn::Lt(hn::Abs(rc), C(0.22));
         const V64 res = jsw_f_core(u, um1, vm1, near, pi);
+        rare = hn::Or(rare, hn::Not(hn::Gt(res, hn::Zero(d))));
+        rare = hn::Or(rare, hn::Not(hn::Lt(res, C(DBL_MAX))));
+        return res;
+    }
+    HWY_INLINE static V64 eval32(D64 d, V64 r, M64& rare, double pi) {
+        rare = outside(hn::Abs(r), 1e-100, 600.0);
+        const V64 rc = hn::IfThenElse(rare, C(1.0), r);
+        V64 u;
+        const V64 um1 = expm1_exp(rc, &u);
+        const V64 vm1 = hn::Div(hn::Neg(um1), u);
+        const M64 near = hn::Lt(hn::Abs(rc), C(0.22));
+        const V64 res = jsw_f_core32(u, um1, vm1, near, pi);
         rare = hn::Or(rare, hn::Not(hn::Gt(res, hn::Zero(d))));
         rare = hn::Or(rare, hn::Not(hn::Lt(res, C(DBL_MAX))));
         return res;
@@ -172,6 +232,24 @@ HWY_INLINE jsw_side jsw_split(V64 t, double pi, bool neg_y, double ycut, M64& ra
     return s;
 }
 
+// jsw_split in plain double (float32): y = (B - t)/pi, B - t exact where t is within a factor 2
+// of B (Sterbenz) and rounded once elsewhere; arg = -y or y near, t/pi elsewhere.
+struct jsw_side32 {
+    M64 near;
+    V64 arg;
+};
+HWY_INLINE jsw_side32 jsw_split32(V64 t, double pi, bool neg_y, double ycut, M64& rare) {
+    const jsw_param& P = jsw_par(pi);
+    const V64 y = hn::Mul(hn::Add(hn::Sub(C(P.bh), t), C(P.bl)), C(P.rph));
+    jsw_side32 s;
+    s.near = hn::Lt(y, C(ycut));
+    s.arg = hn::IfThenElse(s.near, neg_y ? hn::Neg(y) : y, hn::Mul(t, C(P.rph)));
+    rare = hn::Or(rare, hn::Not(hn::Gt(y, C(0.0))));
+    rare = hn::Or(rare, outside(hn::Abs(s.arg), 1e-300, 700.0));
+    s.arg = hn::IfThenElse(rare, C(1.0), s.arg);
+    return s;
+}
+
 // f*(t) = -(1-pi) log z, z = 1 - pi expm1(t/pi)/(1-pi), or z = -expm1(-y)/(1-pi) where
 // z < 1/2 (y < -log(1 - (1-pi)/2)): each form keeps z - 1 or z to ~2^-56 of itself where
 // log z needs it.
@@ -192,6 +270,22 @@ struct js_weighted_conj {
         z = {hn::IfThenElse(rare, C(1.0), z.hi), hn::IfThenZeroElse(rare, z.lo)};
         (void)d;
         return dd::round(dd::neg(dd::mul(dd::log(z), q)));
+    }
+    // float32: near, log z of z = -expm1(-y)/(1-pi) < 1/2; elsewhere log1p(-w) of
+    // w = pi expm1(t/pi)/(1-pi) <= 1/2 (condition <= 1.5 either way).
+    HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double pi) {
+        const jsw_param& P = jsw_par(pi);
+        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
+        const jsw_side32 s = jsw_split32(t, pi, true, P.ycut, rare);
+        const V64 em = expm1(s.arg);
+        const V64 lz_far = hn::Log1p(d, hn::Mul(em, C(-pi * P.rqh)));
+        V64 lz = lz_far;
+        if (!hn::AllFalse(d, s.near)) {
+            const V64 z = hn::IfThenElse(s.near, hn::Mul(hn::Neg(em), C(P.rqh)), C(1.0));
+            rare = hn::Or(rare, hn::And(s.near, hn::Lt(z, C(1e-300))));
+            lz = hn::IfThenElse(s.near, hn::Log(d, hn::Max(z, C(1e-300))), lz_far);
+        }
+        return hn::Mul(C(-P.qh), lz);
     }
 };
 
@@ -219,10 +313,25 @@ struct js_weighted_inv_df {
         (void)d;
         return res;
     }
+    // float32: near ((1-pi)/pi)/expm1(y), elsewhere (1-pi) e/(1 - pi e), 1 - pi e >= 1 - 1/e.
+    HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double pi) {
+        const jsw_param& P = jsw_par(pi);
+        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
+        const jsw_side32 s = jsw_split32(t, pi, false, 1.0, rare);
+        V64 e;
+        const V64 em = expm1_exp(s.arg, &e);
+        const V64 num = hn::IfThenElse(s.near, C(P.qh * P.rph), hn::Mul(C(P.qh), e));
+        const V64 den = hn::IfThenElse(s.near, em, hn::NegMulAdd(C(pi), e, C(1.0)));
+        const V64 res = hn::Div(num, den);
+        rare = hn::Or(rare, jsw_not_finite(res));
+        rare = hn::Or(rare, hn::Lt(res, C(DBL_MIN)));
+        (void)d;
+        return res;
+    }
 };
 
-// g_f(v) = B - softplus(-v), B = -pi log pi in dd; lanes within 1/16 B of the zero of g_f
-// and lanes not strictly below the boundary (step_inside's work) are rare.
+// g_f(v) = B - softplus(-v), B = -pi log pi in dd (dd::c_minus_softplus); lanes not strictly
+// below the boundary (step_inside's work) are rare.
 struct js_weighted_activation {
     static constexpr double (*scalar)(double, double) = &js_weighted::activation;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
@@ -230,10 +339,19 @@ struct js_weighted_activation {
         const double bh = jsw_par(pi).bh, bl = jsw_par(pi).bl;
         rare = outside(hn::Abs(v), DBL_MIN, 700.0);
         const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
-        const V64 res = dd::c_minus_softplus(x, bh, bl);
-        rare = hn::Or(rare, hn::Lt(hn::Abs(res), C(0.0625 * bh)));
+        const V64 res = dd::c_minus_softplus(x, bh, bl, jsw_par(pi).z, rare);
         // strictly inside: (B.hi - res) + B.lo > 0, the scalar kernel's test
         rare = hn::Or(rare, hn::Not(hn::Gt(hn::Add(hn::Sub(C(bh), res), C(bl)), hn::Zero(d))));
+        return res;
+    }
+    // float32: dd::c_minus_softplus32; lanes next to the boundary B are rare.
+    HWY_INLINE static V64 eval32(D64 d, V64 v, M64& rare, double pi) {
+        const double bh = jsw_par(pi).bh, bl = jsw_par(pi).bl;
+        rare = outside(hn::Abs(v), DBL_MIN, 700.0);
+        const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
+        const V64 res = dd::c_minus_softplus32(x, bh, bl, jsw_par(pi).z, rare);
+        rare = hn::Or(rare, hn::Lt(hn::Sub(C(bh), res), C(1e-12 * bh)));
+        (void)d;
         return res;
     }
 };

@@ -341,6 +341,9 @@ struct alpha {
         double sh = static_cast<double>(sp);
         double sl = static_cast<double>(sp - ld(sh));
         double t = (ch - sh) + (cl - sl);
+        // around the zero of g_f (|t| < c/16) in binary128
+        if (std::fabs(t) < 0.0625 * ch)
+            t = c_minus_softplus_q(1 / (1 - static_cast<__float128>(a)), v);
         return step_inside(t, [a](double s) { return in_dom(s, a); });
     }
     // f-GAN critic: a > 1: T = v, r = (1 + (a-1) v)^{1/(a-1)}; a < 1: 1 + (a-1) T =

@@ -356,6 +356,11 @@ struct js_weighted {
         ld sp = x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
         ld b = -ld(pi) * std::log(ld(pi));
         double t = static_cast<double>(b - sp);
+        // around the zero of g_f (|t| < B/16) in binary128
+        if (std::fabs(t) < 0.0625 * hi) {
+            const __float128 p = pi;
+            t = c_minus_softplus_q(-p * logq(p), v);
+        }
         return step_inside(t, [=](double s) { return (hi - s) + lo > 0.0; });
     }
     // log r = log((1-pi)/pi) - log expm1(y), y = a/pi, a = -pi log pi - T (MATH.md §3.8).

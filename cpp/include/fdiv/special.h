@@ -4,6 +4,8 @@
 // range, except log1pmx (<= 2 ulp) and the error-free transformations, which are exact.
 #pragma once
 
+#include <quadmath.h>
+
 #include "config.h"
 
 namespace fdv {
@@ -64,6 +66,15 @@ FDIV_INLINE double softplus(double x) {
 
 // log sigma(x) = -softplus(-x).
 FDIV_INLINE double log_sigmoid(double x) { return -softplus(-x); }
+
+// c - softplus(-v) in binary128 (libquadmath), rounded once: its error, ~2^-112 of c, is below
+// 2^-52 of the result wherever that is above ~2^-60 c.  The activations' value near their zero,
+// where a long double softplus (2^-64 of c) loses the result's digits.
+inline double c_minus_softplus_q(__float128 c, double v) {
+    const __float128 x = -static_cast<__float128>(v);
+    const __float128 sp = x > 0 ? x + log1pq(expq(-x)) : log1pq(expq(x));
+    return static_cast<double>(c - sp);
+}
 
 // sigma(x) = 1 / (1 + e^-x), branch on the sign so that e^-x never overflows.
 FDIV_INLINE double sigmoid(double x) {
