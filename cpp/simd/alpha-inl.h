@@ -352,9 +352,7 @@ struct alpha_activation {
         }
         return res;
     }
-    // float32: ((c - max(x, 0)) - L) + c_lo in plain double, whose error (a few ulp of c, x and
-    // L) stays below 2^-40 of the result outside the band |res| < 2^-16 (c + |x|) around the
-    // zero of g_f; that band and the lanes next to the boundary c are rare.
+    // float32: dd::c_minus_softplus32; lanes next to the boundary c are rare.
     HWY_INLINE static V64 eval32(D64 d, V64 v, M64& rare, double a) {
         if (a > 1.0) {
             rare = is_nan(v);
@@ -363,11 +361,9 @@ struct alpha_activation {
         const alpha_param& P = alpha_par(a);
         rare = outside(hn::Abs(v), DBL_MIN, 700.0);
         const V64 x = hn::IfThenElseZero(hn::Not(rare), hn::Neg(v));
-        const V64 L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
-        const V64 res = hn::Add(hn::Sub(hn::Sub(C(P.roh), hn::Max(x, hn::Zero(d))), L), C(P.rol));
-        const V64 scale = hn::Add(C(P.roh), hn::Abs(x));
-        rare = hn::Or(rare, hn::Lt(hn::Abs(res), hn::Mul(scale, C(0x1p-16))));
+        const V64 res = dd::c_minus_softplus32(x, P.roh, P.rol, P.z, rare);
         rare = hn::Or(rare, hn::Lt(hn::Sub(C(P.roh), res), C(1e-12 * P.roh)));
+        (void)d;
         return res;
     }
 };
