@@ -313,7 +313,10 @@ struct alpha_inv_df {
         rare = hn::Or(rare, hn::Gt(hn::Abs(y.hi), C(700.0)));
         const V64 yh = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.hi);
         const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
-        return dd::round(dd::exp(dd::exp_parts(yh, yl)));
+        // e^(yh + yl) = e^yh (1 + yl) (|yl| <= 2^-53 |yh|, second order below 2^-100): Highway's
+        // Exp (1 ulp) and one rounding, after y within 2^-64 |y| <= 2^-54 (|y| <= 700): 1.7 ulp
+        // (dense sampling against mpmath, 12 alpha from -50 to 50: 1.42).
+        return exp_dd(yh, yl);
     }
     HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);
