@@ -944,3 +944,39 @@ def test_critic_report_without_truth_has_no_truth_diagnostics():
     d = _report(0.0, true=False).to_dict()
     flat = _flatten(d)
     assert not _numbers(flat, r"bias") and not _numbers(flat, r"rmse"), sorted(flat)
+
+
+@pytest.mark.parametrize(
+    "div",
+    [fdiv.alpha(p) for p in (0.3, 0.5, -2.0, 0.9, 1e-5, -1e5)]
+    + [fdiv.js_weighted(p) for p in (0.2, 0.5, 1e-5, 0.999)],
+    ids=repr,
+)
+@pytest.mark.parametrize("simd", [True, False], ids=["vector", "scalar"])
+def test_activation_at_its_zero(div, simd):
+    """g_f(v) = c - softplus(-v) cancels to 0 at v0 = -(c + log(1 - e^-c)), where a critic sits
+    at equilibrium (T = f'(1) = 0): within 2 ulp of mpmath at v0 +- a few ulp and across the
+    band |g| < c/16, on the vector path and on the scalar kernel (binary128 there)."""
+    import mpmath as mp
+
+    from fdiv import _core
+
+    with mp.workprec(200):
+        p = mp.mpf(next(iter(div.params.values())))
+        c = 1 / (1 - p) if div.name == "alpha" else -p * mp.log(p)
+        v0 = -float(c + mp.log(-mp.expm1(-c)))
+        rng = np.random.default_rng(4)
+        w = float(c) / 16
+        v = np.concatenate(
+            [v0 + np.spacing(v0) * np.arange(-40, 41), v0 + rng.uniform(-w, w, 300), [v0]]
+        )
+        _core._simd_set_enabled(simd)
+        try:
+            got = div.activation(v)
+        finally:
+            _core._simd_set_enabled(True)
+        err = []
+        for vi, gi in zip(v, got):
+            ref = c - mp.log1p(mp.exp(-mp.mpf(float(vi))))
+            err.append(float(abs(mp.mpf(float(gi)) - ref) / np.spacing(abs(float(ref)))))
+    assert max(err) <= 2.0, (max(err), float(v[int(np.argmax(err))]))

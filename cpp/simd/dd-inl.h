@@ -208,7 +208,7 @@ HWY_INLINE V2 exp(const Exp2& e) {
 // The zero of c - softplus(x), c = ch + cl > 0: x0 = c + log(s0) with s0 = 1 - e^-c =
 // sigma(x0), both to ~2^-106 (binary128, once per parameter value: the activations' caches).
 struct softplus_zero {
-    double x0h = 0.0, x0l = 0.0, s0h = 0.0, s0l = 0.0;
+    double x0h, x0l, s0h, s0l;
 };
 inline softplus_zero make_softplus_zero(double ch, double cl) {
     const __float128 c = static_cast<__float128>(ch) + cl;
