@@ -385,6 +385,21 @@ def _ordered(x32):
     return np.where(b < 0, -(b & 0x7FFFFFFF), b)
 
 
+def _against_float64(fn, x):
+    """fn on float32 x against fn on x in float64 rounded to float32: exactly its 0, +-inf and
+    NaN (asserted), and the float32 ulp distance elsewhere (with those inputs)."""
+    with np.errstate(all="ignore"):
+        got = fn(x)
+        ref = fn(x.astype(np.float64)).astype(np.float32)
+    assert got.dtype == np.float32
+    special = ~(np.isfinite(ref) & (ref != 0))
+    same = (got == ref) & (np.signbit(got) == np.signbit(ref))
+    bad = special & ~(same | (np.isnan(got) & np.isnan(ref)))
+    assert not bad.any(), (x[bad][:5], got[bad][:5], ref[bad][:5])
+    assert np.isfinite(got[~special]).all()
+    return np.abs(_ordered(got[~special]) - _ordered(ref[~special])), x[~special]
+
+
 @pytest.mark.parametrize("name", NATIVE32)
 def test_float32_lanes_sweep(name):
     """Every 4099th float32 bit pattern (1M inputs over all signs and exponents): the float32
@@ -393,18 +408,9 @@ def test_float32_lanes_sweep(name):
     0, +-inf and NaN."""
     bits = np.arange(0, 1 << 32, 4099, dtype=np.uint64).astype(np.uint32)
     x = bits.view(np.float32)
-    uf = getattr(fdiv.ufuncs, name)
-    with np.errstate(all="ignore"):
-        got = uf(x)
-        ref = uf(x.astype(np.float64)).astype(np.float32)
-    special = ~(np.isfinite(ref) & (ref != 0))
-    same = (got == ref) & (np.signbit(got) == np.signbit(ref))
-    bad = special & ~(same | (np.isnan(got) & np.isnan(ref)))
-    assert not bad.any(), (x[bad][:5], got[bad][:5], ref[bad][:5])
-    assert np.isfinite(got[~special]).all()
-    dist = np.abs(_ordered(got[~special]) - _ordered(ref[~special]))
+    dist, finite_x = _against_float64(getattr(fdiv.ufuncs, name), x)
     # (total_variation's log forms take only 0 and +-inf: nothing finite to measure)
-    assert dist.size == 0 or dist.max() <= 3, (int(dist.max()), float(x[~special][dist.argmax()]))
+    assert dist.size == 0 or dist.max() <= 3, (int(dist.max()), float(finite_x[dist.argmax()]))
 
 
 def test_float32_lanes_are_float32():
@@ -449,17 +455,6 @@ def test_family_float32_plain_forms(target, div, method):
     """The families' float32 path (eval32: their forms in plain double, common-inl.h) is within
     1 float32 ulp of the float64 (double-double) result rounded to float32, and gives exactly
     its 0, +-inf and NaN."""
-    x = _family32_inputs(div, method)
-    fn = getattr(div, method)
-    with np.errstate(all="ignore"):
-        got = fn(x)
-        ref = fn(x.astype(np.float64)).astype(np.float32)
-    assert got.dtype == np.float32
-    special = ~(np.isfinite(ref) & (ref != 0))
-    same = (got == ref) & (np.signbit(got) == np.signbit(ref))
-    bad = special & ~(same | (np.isnan(got) & np.isnan(ref)))
-    assert not bad.any(), (x[bad][:5], got[bad][:5], ref[bad][:5])
-    assert np.isfinite(got[~special]).all()
-    dist = np.abs(_ordered(got[~special]) - _ordered(ref[~special]))
-    assert (~special).sum() > 1000
-    assert dist.max() <= 1, (int(dist.max()), float(x[~special][dist.argmax()]))
+    dist, finite_x = _against_float64(getattr(div, method), _family32_inputs(div, method))
+    assert dist.size > 1000
+    assert dist.max() <= 1, (int(dist.max()), float(finite_x[dist.argmax()]))
