@@ -431,18 +431,18 @@ FAMILY32 = [fdiv.alpha(p) for p in (0.3, -1.5, 0.7, 3.5, 1e-5, 0.99)] + [
 
 
 def _family32_inputs(div, method):
-    """Every 4099th float32 bit pattern, and dense grids where the forms switch."""
-    bits = np.arange(0, 1 << 32, 4099, dtype=np.uint64).astype(np.uint32)
+    """Every 16411th float32 bit pattern, and dense grids where the forms switch."""
+    bits = np.arange(0, 1 << 32, 16411, dtype=np.uint64).astype(np.uint32)
     dense = {
-        "f": [np.linspace(0.5, 2.0, 100_001), 1 + np.linspace(-1e-4, 1e-4, 20_001)],
-        "df": [np.linspace(0.1, 3.0, 100_001)],
-        "f_logu": [np.linspace(-4, 4, 100_001), np.linspace(-1e-3, 1e-3, 20_001)],
-        "activation": [np.linspace(-8, 8, 100_001)],
+        "f": [np.linspace(0.5, 2.0, 40_001), 1 + np.linspace(-1e-4, 1e-4, 10_001)],
+        "df": [np.linspace(0.1, 3.0, 40_001)],
+        "f_logu": [np.linspace(-4, 4, 40_001), np.linspace(-1e-3, 1e-3, 10_001)],
+        "activation": [np.linspace(-8, 8, 40_001)],
     }
     if method in ("conj", "inv_df"):
         lo, hi = (float(v) for v in tuple(div.conj_domain)[:2])
         lo, hi = max(lo, -50.0), min(hi, 50.0)
-        extra = [np.linspace(lo, hi, 100_001), hi - np.geomspace(1e-7, 1.0, 20_001)]
+        extra = [np.linspace(lo, hi, 40_001), hi - np.geomspace(1e-7, 1.0, 10_001)]
     else:
         extra = dense[method]
     with np.errstate(all="ignore"):

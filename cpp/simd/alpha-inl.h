@@ -177,7 +177,7 @@ HWY_INLINE V64 alpha_f_core32(V64 r, V64 u, V64 um1, M64 near, double a, M64& ra
 struct alpha_f {
     static constexpr double (*scalar)(double, double) = &alpha::f;
     static bool bad(double a) { return alpha_vec_bad(a); }
-    HWY_INLINE static V64 eval(D64 d, V64 u, M64& rare, double a) {
+    static V64 eval(D64 d, V64 u, M64& rare, double a) {
         rare = not_normal_pos(u);
         const V64 uc = hn::IfThenElse(rare, C(1.0), u);
         const dd::V2 L = dd::log(uc);
@@ -228,7 +228,7 @@ struct alpha_f_logu {
 struct alpha_df {
     static constexpr double (*scalar)(double, double) = &alpha::df;
     static bool bad(double a) { return alpha_vec_bad(a); }
-    HWY_INLINE static V64 eval(D64 d, V64 u, M64& rare, double a) {
+    static V64 eval(D64 d, V64 u, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);
         const dd::V2 B = dd2(P.bh, P.bl);
         rare = not_normal_pos(u);
@@ -276,7 +276,7 @@ HWY_INLINE V64 alpha_log_base32(V64 t, double bh, double bl, M64& rare) {
 struct alpha_conj {
     static constexpr double (*scalar)(double, double) = &alpha::conj;
     static bool bad(double a) { return alpha_vec_bad(a); }
-    HWY_INLINE static V64 eval(D64, V64 t, M64& rare, double a) {
+    static V64 eval(D64, V64 t, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);
         const dd::V2 q = dd2(P.qh, P.ql);
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
@@ -304,7 +304,7 @@ struct alpha_conj {
 struct alpha_inv_df {
     static constexpr double (*scalar)(double, double) = &alpha::inv_df;
     static bool bad(double a) { return alpha_vec_bad(a); }
-    HWY_INLINE static V64 eval(D64, V64 t, M64& rare, double a) {
+    static V64 eval(D64, V64 t, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);
         const dd::V2 k = dd2(P.rbh, P.rbl);
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
@@ -375,7 +375,7 @@ struct alpha_activation {
 struct alpha_objective_logu {  // float32 promotes (the parameter is kept in double)
     static constexpr double (*scalar)(double, double) = &alpha::objective_logu;
     static bool bad(double a) { return alpha::bad(a); }
-    HWY_INLINE static V64 eval(D64, V64 l, M64& rare, double a) {
+    static V64 eval(D64, V64 l, M64& rare, double a) {
         const V64 A = C(a);
         V64 ph = hn::Mul(A, l);
         V64 pl = fma(A, l, hn::Neg(ph));

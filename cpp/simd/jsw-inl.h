@@ -62,7 +62,7 @@ HWY_INLINE M64 jsw_not_finite(V64 y) { return hn::Not(hn::Lt(hn::Abs(y), C(HUGE_
 struct js_weighted_df {
     static constexpr double (*scalar)(double, double) = &js_weighted::df;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    HWY_INLINE static V64 eval(D64 d, V64 u, M64& rare, double pi) {
+    static V64 eval(D64 d, V64 u, M64& rare, double pi) {
         rare = outside(u, 1e-290, 1e300);
         const V64 uc = hn::IfThenElse(rare, C(1.0), u);
         const dd::V2 m = dd::add(dd::two_prod(C(pi), uc), jsw_q(pi));
@@ -150,7 +150,7 @@ HWY_INLINE V64 jsw_f_core32(V64 u, V64 um1, V64 vm1, M64 near, double pi) {
 struct js_weighted_f {
     static constexpr double (*scalar)(double, double) = &js_weighted::f;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    HWY_INLINE static V64 eval(D64 d, V64 u, M64& rare, double pi) {
+    static V64 eval(D64 d, V64 u, M64& rare, double pi) {
         rare = outside(u, 1e-280, 1e280);
         const V64 uc = hn::IfThenElse(rare, C(1.0), u);
         const dd::V2 U{uc, hn::Zero(d)};
@@ -176,7 +176,7 @@ struct js_weighted_f {
 struct js_weighted_f_logu {
     static constexpr double (*scalar)(double, double) = &js_weighted::f_logu;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    HWY_INLINE static V64 eval(D64 d, V64 r, M64& rare, double pi) {
+    static V64 eval(D64 d, V64 r, M64& rare, double pi) {
         rare = outside(hn::Abs(r), 1e-100, 600.0);
         const V64 rc = hn::IfThenElse(rare, C(1.0), r);
         const dd::Exp2 ex = dd::exp_parts(rc, hn::Zero(d));
@@ -256,7 +256,7 @@ HWY_INLINE jsw_side32 jsw_split32(V64 t, double pi, bool neg_y, double ycut, M64
 struct js_weighted_conj {
     static constexpr double (*scalar)(double, double) = &js_weighted::conj;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    HWY_INLINE static V64 eval(D64 d, V64 t, M64& rare, double pi) {
+    static V64 eval(D64 d, V64 t, M64& rare, double pi) {
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
         const jsw_side s = jsw_split(t, pi, true, jsw_par(pi).ycut, rare);
         const dd::V2 q = jsw_q(pi);
@@ -293,7 +293,7 @@ struct js_weighted_conj {
 struct js_weighted_inv_df {
     static constexpr double (*scalar)(double, double) = &js_weighted::inv_df;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    HWY_INLINE static V64 eval(D64 d, V64 t, M64& rare, double pi) {
+    static V64 eval(D64 d, V64 t, M64& rare, double pi) {
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
         const jsw_side s = jsw_split(t, pi, false, 1.0, rare);
         const dd::V2 q = jsw_q(pi);
@@ -362,7 +362,7 @@ struct js_weighted_objective_logu {
     static constexpr double (*scalar)(double, double) = &js_weighted::objective_logu;
     static bool bad(double pi) { return js_weighted::bad(pi); }
     // float32 promotes (the parameter is kept in double)
-    HWY_INLINE static V64 eval(D64 d, V64 l, M64& rare, double pi) {
+    static V64 eval(D64 d, V64 l, M64& rare, double pi) {
         using V = V64;
         using L = lim<double>;
         rare = outside(l, -L::emax, L::emax);

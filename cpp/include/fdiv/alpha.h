@@ -341,8 +341,8 @@ struct alpha {
         double sh = static_cast<double>(sp);
         double sl = static_cast<double>(sp - ld(sh));
         double t = (ch - sh) + (cl - sl);
-        // around the zero of g_f (|t| < c/16) in binary128
-        if (std::fabs(t) < 0.0625 * ch)
+        // near the zero of g_f, where long double's 2^-64 c is not 2^-54 of t: binary128
+        if (std::fabs(t) < 0x1p-10 * ch)
             t = c_minus_softplus_q(1 / (1 - static_cast<__float128>(a)), v);
         return step_inside(t, [a](double s) { return in_dom(s, a); });
     }

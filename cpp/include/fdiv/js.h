@@ -356,8 +356,8 @@ struct js_weighted {
         ld sp = x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
         ld b = -ld(pi) * std::log(ld(pi));
         double t = static_cast<double>(b - sp);
-        // around the zero of g_f (|t| < B/16) in binary128
-        if (std::fabs(t) < 0.0625 * hi) {
+        // near the zero of g_f, where long double's 2^-64 B is not 2^-54 of t: binary128
+        if (std::fabs(t) < 0x1p-10 * hi) {
             const __float128 p = pi;
             t = c_minus_softplus_q(-p * logq(p), v);
         }
