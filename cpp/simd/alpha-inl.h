@@ -133,8 +133,7 @@ struct alpha_r_terms {
 // ulp) for |x| <= 0.35, expm1(x) - x elsewhere (cancelling at most x/E(x) <= 6.4).
 HWY_INLINE V64 alpha_E32(V64 x) {
     const D64 d;
-    V64 Q = C(dd::kInvFact3[12]);
-    for (int k = 11; k >= 0; --k) Q = hn::MulAdd(Q, x, C(dd::kInvFact3[k]));
+    const V64 Q = dd::inv_fact3_sum(x);
     const V64 x2 = hn::Mul(x, x);
     V64 res = hn::MulAdd(hn::Mul(x2, x), Q, hn::Mul(C(0.5), x2));
     const M64 big = hn::Gt(hn::Abs(x), C(0.35));

@@ -130,13 +130,19 @@ constexpr double kInvFact3[13] = {1.0 / 6,
                                   1.0 / 87178291200.0,
                                   1.0 / 1307674368000.0};
 
+// Q(s) = sum_k s^k/(k+3)!, k = 0..12 (Horner)
+HWY_INLINE V64 inv_fact3_sum(V64 s) {
+    V64 Q = C(kInvFact3[12]);
+    for (int k = 11; k >= 0; --k) Q = hn::MulAdd(Q, s, C(kInvFact3[k]));
+    return Q;
+}
+
 // E(s) = e^s - 1 - s for |s| <= 0.35 (s = sh + sl, |sl| <= ulp(sh)):
 //   E = s^2/2 + s^3 Q(s), Q(s) = sum_k s^k/(k+3)!  (13 terms: below 2^-64 of E),
 // s^2/2 exact by TwoProd and s^3 Q (< |s|/3 of E) rounded in double: relative error ~2^-57.
 // The low part adds (e^sh - 1) sl.
 HWY_INLINE V2 E_small(V64 sh, V64 sl) {
-    V64 Q = C(kInvFact3[12]);
-    for (int k = 11; k >= 0; --k) Q = hn::MulAdd(Q, sh, C(kInvFact3[k]));
+    const V64 Q = inv_fact3_sum(sh);
     const V2 p = two_prod(sh, sh);
     const V64 hh = hn::Mul(C(0.5), p.hi);
     V64 lo = hn::MulAdd(hn::Mul(p.hi, sh), Q, hn::Mul(C(0.5), p.lo));
@@ -229,6 +235,13 @@ HWY_INLINE V2 softplus(V64 x) {
     return add_d(log(add_d(z, C(1.0))), hn::Max(x, hn::Zero(d)));
 }
 
+// ((ch - max(x, 0)) - L) + cl in plain double, with L = log(1 + e^-|x|) (also returned)
+HWY_INLINE V64 c_minus_softplus_plain(V64 x, double ch, double cl, V64& L) {
+    const D64 d;
+    L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+    return hn::Add(hn::Sub(hn::Sub(C(ch), hn::Max(x, hn::Zero(d))), L), C(cl));
+}
+
 // c - softplus(x) rounded once, c = ch + cl > 0 with its zero z, for |x| <= 700, in three forms
 // chosen per lane (a lane's value depends on its input alone):
 // * plain double where the result t is at least 16 times L = log(1 + e^-|x|): the few ulp of L
@@ -246,8 +259,8 @@ HWY_INLINE V2 softplus(V64 x) {
 // either value is.)
 HWY_INLINE V64 c_minus_softplus(V64 x, double ch, double cl, const softplus_zero& z, M64& rare) {
     const D64 d;
-    const V64 L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
-    const V64 t = hn::Add(hn::Sub(hn::Sub(C(ch), hn::Max(x, hn::Zero(d))), L), C(cl));
+    V64 L;
+    const V64 t = c_minus_softplus_plain(x, ch, cl, L);
     const M64 near = hn::Not(hn::Ge(hn::Abs(t), hn::Mul(C(16.0), L)));
     if (HWY_LIKELY(hn::AllFalse(d, near))) return t;
     const M64 band = hn::And(near, hn::Lt(hn::Abs(t), C(0.0625 * ch)));
@@ -273,8 +286,8 @@ HWY_INLINE V64 c_minus_softplus(V64 x, double ch, double cl, const softplus_zero
 // other lanes rare.
 HWY_INLINE V64 c_minus_softplus32(V64 x, double ch, double cl, const softplus_zero& z, M64& rare) {
     const D64 d;
-    const V64 L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
-    const V64 res = hn::Add(hn::Sub(hn::Sub(C(ch), hn::Max(x, hn::Zero(d))), L), C(cl));
+    V64 L;
+    const V64 res = c_minus_softplus_plain(x, ch, cl, L);
     const M64 band = hn::Lt(hn::Abs(res), hn::Mul(hn::Add(C(ch), hn::Abs(x)), C(0x1p-16)));
     if (HWY_LIKELY(hn::AllFalse(d, band))) return res;
     const V64 dx = hn::Sub(hn::Sub(x, C(z.x0h)), C(z.x0l));
