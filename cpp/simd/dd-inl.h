@@ -235,7 +235,8 @@ HWY_INLINE V2 softplus(V64 x) {
     return add_d(log(add_d(z, C(1.0))), hn::Max(x, hn::Zero(d)));
 }
 
-// ((ch - max(x, 0)) - L) + cl in plain double, with L = log(1 + e^-|x|) (also returned)
+// ((ch - max(x, 0)) - L) + cl in plain double, with L = log(1 + e^-|x|) (also returned): the
+// float32 form below
 HWY_INLINE V64 c_minus_softplus_plain(V64 x, double ch, double cl, V64& L) {
     const D64 d;
     L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
@@ -244,9 +245,10 @@ HWY_INLINE V64 c_minus_softplus_plain(V64 x, double ch, double cl, V64& L) {
 
 // c - softplus(x) rounded once, c = ch + cl > 0 with its zero z, for |x| <= 700, in three forms
 // chosen per lane (a lane's value depends on its input alone):
-// * plain double where the result t is at least 16 times L = log(1 + e^-|x|): the few ulp of L
-//   that Highway's Exp and Log1p leave then stay below 1/4 ulp of the result, and
-//   ((ch - max(x, 0)) - L) + cl rounds three times, each within an ulp of the result;
+// * plain double where the result t is at least 8 times L = log(1 + e^-|x|):
+//   t = ((ch - max(x, 0))_hi - L) + ((ch - max(x, 0))_lo + cl), the difference exact by TwoSum,
+//   rounds twice (1 ulp of t), and L's error (Highway's Exp 1 ulp and Log1p 2 ulp: 3 2^-52 of L,
+//   so at most 3/8 2^-52 t) adds 3/4 ulp: 1.75 ulp in all (dense sampling: 1.1);
 // * the other lanes (L is a large part of what cancels) with |t| >= c/16: c minus softplus in
 //   dd (relative error ~2^-56 of c, so ~2^-52 of the result);
 // * the band |t| < c/16 around the zero x0 of g: the form without cancellation
@@ -259,9 +261,10 @@ HWY_INLINE V64 c_minus_softplus_plain(V64 x, double ch, double cl, V64& L) {
 // either value is.)
 HWY_INLINE V64 c_minus_softplus(V64 x, double ch, double cl, const softplus_zero& z, M64& rare) {
     const D64 d;
-    V64 L;
-    const V64 t = c_minus_softplus_plain(x, ch, cl, L);
-    const M64 near = hn::Not(hn::Ge(hn::Abs(t), hn::Mul(C(16.0), L)));
+    const V64 L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+    const V2 cm = two_sum(C(ch), hn::Neg(hn::Max(x, hn::Zero(d))));
+    const V64 t = hn::Add(hn::Sub(cm.hi, L), hn::Add(cm.lo, C(cl)));
+    const M64 near = hn::Not(hn::Ge(hn::Abs(t), hn::Mul(C(8.0), L)));
     if (HWY_LIKELY(hn::AllFalse(d, near))) return t;
     const M64 band = hn::And(near, hn::Lt(hn::Abs(t), C(0.0625 * ch)));
     V64 res = t;
