@@ -458,3 +458,63 @@ def test_family_float32_plain_forms(target, div, method):
     dist, finite_x = _against_float64(getattr(div, method), _family32_inputs(div, method))
     assert dist.size > 1000
     assert dist.max() <= 1, (int(dist.max()), float(finite_x[dist.argmax()]))
+
+
+def test_dd_log_tables_match_their_generator():
+    """cpp/simd/dd-inl.h's dd::log tables are the ones scripts/gen_log_table.py derives
+    (mpmath): 1/c with |z/c - 1| <= 2^-5 on each interval, log c split at 2^-42."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "gen_log_table.py"
+    spec = importlib.util.spec_from_file_location("gen_log_table", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.check() == 0
+    t = mod.tables()
+    assert t["kLogInvC"][10] == 1.0 and t["kLogCHi"][10] == 0.0
+
+
+_LOG_OFF = 0x3FE5800000000000
+
+
+def _log_interval_edges(kmax):
+    """x at every edge of dd::log's 16 table intervals (and 3 ulp either side), for exponents
+    -kmax..kmax."""
+    b = (_LOG_OFF + (np.arange(17, dtype=np.int64) << 48))[:, None] + np.arange(-3, 4)
+    k = np.arange(-kmax, kmax + 1, dtype=np.int64) << 52
+    return (b.ravel()[:, None] + k).ravel().view(np.float64)
+
+
+@pytest.mark.parametrize(
+    "div,method",
+    [(fdiv.alpha(a), m) for a in (0.3, 60.0, -60.0, 0.999) for m in ("f", "df")]
+    + [(fdiv.js_weighted(p), m) for p in (0.2, 1e-5, 0.99) for m in ("f", "df")],
+    ids=lambda v: v if isinstance(v, str) else repr(v),
+)
+def test_dd_log_interval_edges_against_mpmath(target, div, method):
+    """The vector kernels built on dd::log, at its table's interval edges (where z/c - 1 is
+    largest and the intervals next to x = 1 meet), within 1 ulp of mpmath."""
+    import mpmath as mp
+
+    p = next(iter(div.params.values()))
+    b = abs(p - 1) if div.name == "alpha" else 1.0
+    x = _log_interval_edges(min(1000, int(600 / b)))[::37]
+    got = getattr(div, method)(x)
+    with mp.workprec(200):
+        P = mp.mpf(p)
+        worst = 0.0
+        for xi, gi in zip(x, got):
+            u = mp.mpf(xi)
+            if div.name == "alpha":
+                ref = (
+                    (u**P - 1 - P * (u - 1)) / (P * (P - 1))
+                    if method == "f"
+                    else (u ** (P - 1) - 1) / (P - 1)
+                )
+            else:
+                m = P * u + 1 - P
+                ref = P * u * mp.log(u) - m * mp.log(m) if method == "f" else P * mp.log(u / m)
+            if ref == 0 or not mp.isfinite(ref) or abs(ref) > 1e308:
+                continue
+            worst = max(worst, float(abs(mp.mpf(float(gi)) - ref) / np.spacing(abs(float(ref)))))
+    assert worst <= 1.0, worst

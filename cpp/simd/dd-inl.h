@@ -3,6 +3,23 @@
 // the cancelling sums of the alpha generator keep ~1 ulp after one final rounding.  The
 // ranges below are each helper's contract; callers mark every other lane rare
 // (common-inl.h).  Re-included once per target (toggle guard).
+#ifndef FDIV_SIMD_DD_TABLES_H_
+#define FDIV_SIMD_DD_TABLES_H_
+namespace fdv {
+namespace ddtab {
+// dd::log's tables, from scripts/gen_log_table.py (which documents them and checks this copy):
+// 1/c on 16 intervals of [0.671875, 1.34375), log c = -log(1/c) as a multiple of 2^-42 plus a
+// rounded remainder, and log 2 split the same way.
+// clang-format off
+alignas(64) constexpr double kLogInvC[16] = {0x1.745d1745d1746p+0, 0x1.642c8590b2164p+0, 0x1.5555555555555p+0, 0x1.47ae147ae147bp+0, 0x1.3b13b13b13b14p+0, 0x1.2f684bda12f68p+0, 0x1.2492492492492p+0, 0x1.1a7b9611a7b96p+0, 0x1.1111111111111p+0, 0x1.0842108421084p+0, 0x1.0000000000000p+0, 0x1.e1e1e1e1e1e1ep-1, 0x1.c71c71c71c71cp-1, 0x1.af286bca1af28p-1, 0x1.999999999999ap-1, 0x1.8618618618618p-1};
+alignas(64) constexpr double kLogCHi[16] = {-0x1.7fafa3bd81000p-2, -0x1.522ae0738a000p-2, -0x1.269621134e000p-2, -0x1.f991c6cb3c000p-3, -0x1.a93ed3c8ae000p-3, -0x1.5bf406b544000p-3, -0x1.1178e8227e000p-3, -0x1.9335e5d594000p-4, -0x1.08598b59e4000p-4, -0x1.0415d89e78000p-5, 0x0.0p+0, 0x1.f0a30c0118000p-5, 0x1.e27076e2b0000p-4, 0x1.5ff3070a7a000p-3, 0x1.c8ff7c79aa000p-3, 0x1.1675cababa000p-2};
+alignas(64) constexpr double kLogCLo[16] = {-0x1.471b79bf6d4cbp-44, -0x1.eba708164c759p-45, 0x1.1ba1f10522625p-44, 0x1.90b84cd7cc834p-44, 0x1.86a4350562169p-45, 0x1.28023eb68981cp-46, -0x1.1e778ce2d07f2p-45, -0x1.30f5c3abd47dap-45, 0x1.7e9dd7009902cp-46, 0x1.ddfc7f461c516p-44, 0x0.0p+0, -0x1.d579e83368e91p-45, -0x1.a2c2c2af0003cp-45, -0x1.8546f183bebf2p-44, -0x1.7814f689f8434p-45, 0x1.83c0e731f55c4p-44};
+alignas(64) constexpr double kLogLn2[2] = {0x1.62e42fefa3800p-1, 0x1.ef35793c76730p-45};
+// clang-format on
+}  // namespace ddtab
+}  // namespace fdv
+#endif  // FDIV_SIMD_DD_TABLES_H_
+
 #if defined(FDIV_SIMD_DD_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef FDIV_SIMD_DD_INL_H_
 #undef FDIV_SIMD_DD_INL_H_
@@ -74,40 +91,54 @@ HWY_INLINE V2 recip(double h, double l) {
 constexpr double kLn2Hi = 0x1.62e42fefa39efp-1;
 constexpr double kLn2Lo = 2.3190468138462996e-17;
 
-// log x for finite normal x > 0, relative error below 2^-64: x = 2^k m, m in [sqrt(1/2),
-// sqrt(2)), log m = 2 atanh(s), s = (m - 1)/(m + 1) in dd, |s| < 0.172,
-//   2 atanh(s) = 2 s + (2/3) s^3 + s^5 R(s^2),
-// where the first two terms are formed in dd and s^5 R (< 2e-4 of the value) in double.
+// The 16-entry table t[i] (t: 16 doubles, 64-byte aligned) at each lane's i in [0, 16): one
+// two-table permute on AVX-512, a gather elsewhere.
+HWY_INLINE V64 lookup16(const double* t, hn::Vec<hn::RebindToSigned<D64>> i) {
+    const D64 d;
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+    return V64{_mm512_permutex2var_pd(hn::Load(d, t).raw, i.raw, hn::Load(d, t + 8).raw)};
+#else
+    return hn::GatherIndex(d, t, i);
+#endif
+}
+
+// log x for finite normal x > 0 in dd, relative error below 2^-62.5 (4M inputs against binary128:
+// 2^-62.9; the largest errors sit where k = 0 and |log x| ~ 2^-5, absolute 2^-68 elsewhere).
+// x = 2^k z, z in [0.671875, 1.34375), on 16 intervals with c near their centre (1/c = invc,
+// ddtab::kLogInvC; c = 1 on the interval holding 1):
+//   log x = k log 2 + log c + log1p(r + e),   z invc = 1 + r + e,
+// r = z invc - 1 exact (Sterbenz) and e the product's rounding error (FMA, |e| <= 2^-53), so
+// log1p(r + e) = log1p(r) + e/(1 + r) (+ O(e^2)) with |r| <= 2^-5:
+//   log1p(r) = r - r^2/2 + r^3 P(r),  P = sum_{n <= 10} (-r)^n/(n + 3)  (truncation 2^-57 of P),
+// r - r^2/2 formed exactly in dd (TwoProd, FastTwoSum) and r^3 P (< 2^-12 of the value) in double;
+// k LN2_HI + LOGC_HI is exact (multiples of 2^-42 below 2^10), and one TwoSum joins it to r.
+// No division; next to x = 1 (c = 1) nothing cancels, and elsewhere |log x| >= |log c|/2.
 HWY_INLINE V2 log(V64 x) {
     const D64 d;
     const hn::RebindToSigned<D64> di;
     const auto bits = hn::BitCast(di, x);
-    const auto k = hn::ShiftRight<52>(hn::Sub(bits, hn::Set(di, 0x3fe6a09e667f3bcdLL)));
-    const V64 m = hn::BitCast(d, hn::Sub(bits, hn::ShiftLeft<52>(k)));
+    const auto tmp = hn::Sub(bits, hn::Set(di, 0x3fe5800000000000LL));
+    const auto k = hn::ShiftRight<52>(tmp);
+    const auto i = hn::And(hn::ShiftRight<48>(tmp), hn::Set(di, 15));
+    const V64 z = hn::BitCast(d, hn::Sub(bits, hn::ShiftLeft<52>(k)));
     const V64 kf = hn::ConvertTo(d, k);
-    const V64 f = hn::Sub(m, C(1.0));  // exact
-    const V2 den = fast_two_sum(C(2.0), f);
-    // s = f/den: sh from the reciprocal (one division), sl from the exact residual
-    const V64 inv = hn::Div(C(1.0), den.hi);
-    const V64 sh = hn::Mul(f, inv);
-    const V64 sl = hn::Mul(hn::Sub(fma(hn::Neg(sh), den.hi, f), hn::Mul(sh, den.lo)), inv);
-    const V64 w = hn::Mul(sh, sh);
-    // R(w) = sum_{j>=0} 2 w^j/(2j + 5): w < 0.0295, 11 terms leave < 2^-60 of s^5 R
-    V64 R = C(2.0 / 25);
-    for (int j = 9; j >= 0; --j) R = hn::MulAdd(R, w, C(2.0 / (2 * j + 5)));
-    // s^3 in dd: (s^2)_dd * s
-    const V2 s2 = two_prod(sh, sh);
-    const V2 s3 = mul_d(s2, sh);
-    // (2/3) s^3 with 2/3 = T_HI + T_LO
-    const V2 t3 = mul(s3, V2{C(0x1.5555555555555p-1), C(3.700743415417188e-17)});
-    // s^5 R, and the part of (2/3) s^3 from sl that s3 leaves out: 2 sh^2 sl
-    const V64 tail = hn::MulAdd(hn::Mul(s3.hi, w), R, hn::Mul(hn::Add(w, w), sl));
-    // 2 s = 2 sh + 2 sl (exact doubling); k log 2 = k LN2_HI (TwoProd) + k LN2_LO
-    V2 kl = two_prod(kf, C(kLn2Hi));
-    kl.lo = fma(kf, C(kLn2Lo), kl.lo);
-    V2 acc = add(kl, V2{hn::Add(sh, sh), hn::Add(sl, sl)});
-    acc = add(acc, t3);
-    return add_d(acc, tail);
+    const V64 invc = lookup16(ddtab::kLogInvC, i);
+    const V64 p = hn::Mul(z, invc);
+    const V64 e = fma(z, invc, hn::Neg(p));
+    const V64 r = hn::Sub(p, C(1.0));
+    V64 P = C(1.0 / 13);
+    for (int n = 9; n >= 0; --n) P = hn::MulAdd(P, r, C((n % 2 ? -1.0 : 1.0) / (n + 3)));
+    const V2 r2 = two_prod(r, r);
+    const V2 S = fast_two_sum(r, hn::Mul(C(-0.5), r2.hi));
+    // e/(1 + r) = e (1 - r + r^2 - r^3) to 2^-73
+    const V64 q =
+        hn::NegMulAdd(r, hn::NegMulAdd(r, hn::NegMulAdd(r, C(1.0), C(1.0)), C(1.0)), C(1.0));
+    V64 lo = hn::MulAdd(hn::Mul(r2.hi, r), P, hn::Mul(e, q));
+    lo = hn::Add(lo, hn::MulAdd(C(-0.5), r2.lo, S.lo));
+    const V64 h0 = hn::MulAdd(kf, C(ddtab::kLogLn2[0]), lookup16(ddtab::kLogCHi, i));
+    const V2 H = two_sum(h0, S.hi);
+    const V64 cl = hn::MulAdd(kf, C(ddtab::kLogLn2[1]), lookup16(ddtab::kLogCLo, i));
+    return fast_two_sum(H.hi, hn::Add(lo, hn::Add(H.lo, cl)));
 }
 // log(x.hi + x.lo) for finite normal x.hi > 0, |x.lo| <= ulp(x.hi)
 HWY_INLINE V2 log(V2 x) {

@@ -1,0 +1,77 @@
+"""The 16-entry tables of the double-double log (cpp/simd/dd-inl.h, dd::log).
+
+x = 2^k z with z in [OFF, 2 OFF), OFF = 0x3fe5800000000000 (0.671875); interval i holds the z
+whose bits minus OFF have i in bits 48-51 (width 1/32 below 1, 1/16 above).  1 lies inside
+interval 10, whose invc is 1 (log c = 0: no cancellation next to x = 1).  Elsewhere invc is the
+double nearest 2/(lo + hi), so that |z invc - 1| <= 2^-5 on every interval.  log c = -log(invc)
+of the stored invc, split as LOGC_HI (a multiple of 2^-42, so that k LN2_HI + LOGC_HI is exact
+for |k| <= 1100) plus LOGC_LO (rounded to double).  LN2_HI is log 2 rounded to a multiple of 2^-42.
+
+    python scripts/gen_log_table.py           # print the C++ tables
+    python scripts/gen_log_table.py --check   # compare with cpp/simd/dd-inl.h (exit 1 if not)
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import sys
+from pathlib import Path
+
+from mpmath import log, mp, mpf
+
+OFF = 0x3FE5800000000000
+HEADER = Path(__file__).resolve().parent.parent / "cpp" / "simd" / "dd-inl.h"
+
+
+def b2d(b: int) -> float:
+    return struct.unpack("<d", struct.pack("<q", b))[0]
+
+
+def tables() -> dict[str, list[float]]:
+    mp.prec = 300
+    inv, hi, lo = [], [], []
+    for i in range(16):
+        a, b = b2d(OFF + (i << 48)), b2d(OFF + ((i + 1) << 48))
+        ic = 1.0 if a <= 1.0 < b else float(2 / (mpf(a) + mpf(b)))
+        worst = max(abs(mpf(a) * ic - 1), abs(mpf(b) * ic - 1))
+        assert worst <= mpf(2) ** -5, (i, worst)
+        lc = -log(mpf(ic))
+        h = float(mp.nint(lc * 2**42) / 2**42)
+        inv.append(ic)
+        hi.append(h)
+        lo.append(float(lc - h))
+    ln2 = log(mpf(2))
+    ln2_hi = float(mp.nint(ln2 * 2**42) / 2**42)
+    return {
+        "kLogInvC": inv,
+        "kLogCHi": hi,
+        "kLogCLo": lo,
+        "kLogLn2": [ln2_hi, float(ln2 - ln2_hi)],
+    }
+
+
+def cpp() -> str:
+    out = []
+    for name, vals in tables().items():
+        body = ", ".join(float.hex(v) for v in vals)
+        out.append(f"alignas(64) constexpr double {name}[{len(vals)}] = {{{body}}};")
+    return "\n".join(out)
+
+
+def check() -> int:
+    text = HEADER.read_text()
+    bad = 0
+    for name, vals in tables().items():
+        m = re.search(rf"{name}\[\d+\] = \{{([^}}]*)\}}", text)
+        got = [float.fromhex(v.strip()) for v in m.group(1).split(",")] if m else []
+        if got != vals:
+            print(f"{name}: header differs from the generator")
+            bad += 1
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    if "--check" in sys.argv[1:]:
+        sys.exit(check())
+    print(cpp())
