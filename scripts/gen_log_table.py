@@ -29,26 +29,26 @@ def b2d(b: int) -> float:
 
 
 def tables() -> dict[str, list[float]]:
-    mp.prec = 300
-    inv, hi, lo = [], [], []
-    for i in range(16):
-        a, b = b2d(OFF + (i << 48)), b2d(OFF + ((i + 1) << 48))
-        ic = 1.0 if a <= 1.0 < b else float(2 / (mpf(a) + mpf(b)))
-        worst = max(abs(mpf(a) * ic - 1), abs(mpf(b) * ic - 1))
-        assert worst <= mpf(2) ** -5, (i, worst)
-        lc = -log(mpf(ic))
-        h = float(mp.nint(lc * 2**42) / 2**42)
-        inv.append(ic)
-        hi.append(h)
-        lo.append(float(lc - h))
-    ln2 = log(mpf(2))
-    ln2_hi = float(mp.nint(ln2 * 2**42) / 2**42)
-    return {
-        "kLogInvC": inv,
-        "kLogCHi": hi,
-        "kLogCLo": lo,
-        "kLogLn2": [ln2_hi, float(ln2 - ln2_hi)],
-    }
+    with mp.workprec(300):  # (mpmath's global precision is left as it was)
+        inv, hi, lo = [], [], []
+        for i in range(16):
+            a, b = b2d(OFF + (i << 48)), b2d(OFF + ((i + 1) << 48))
+            ic = 1.0 if a <= 1.0 < b else float(2 / (mpf(a) + mpf(b)))
+            worst = max(abs(mpf(a) * ic - 1), abs(mpf(b) * ic - 1))
+            assert worst <= mpf(2) ** -5, (i, worst)
+            lc = -log(mpf(ic))
+            h = float(mp.nint(lc * 2**42) / 2**42)
+            inv.append(ic)
+            hi.append(h)
+            lo.append(float(lc - h))
+        ln2 = log(mpf(2))
+        ln2_hi = float(mp.nint(ln2 * 2**42) / 2**42)
+        return {
+            "kLogInvC": inv,
+            "kLogCHi": hi,
+            "kLogCLo": lo,
+            "kLogLn2": [ln2_hi, float(ln2 - ln2_hi)],
+        }
 
 
 def cpp() -> str:
