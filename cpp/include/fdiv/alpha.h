@@ -36,7 +36,7 @@ struct alpha {
     // cost up to 8 ulp (r = -1.6, a near 1, where the terms alternate) and 4.8 ulp even with
     // positive terms (a = 0.75, r = 1.77).
     template <class T>
-    static double series_in(double r, double a) {
+    static double series_in(T r, double a) {
         T R = r, A = a;
         T pw = T(0.5) * R * R;
         T s = 1;
@@ -67,19 +67,22 @@ struct alpha {
         if (!(u >= 0.0) || bad(a)) return nan;
         if (u == 0.0) return a > 0.0 ? 1.0 / a : inf;
         if (u == inf) return inf;
-        double L = std::log(u);
+        // In long double (log u to 2^-64: its rounding in double was magnified 2 times near
+        // u = 1, where f ~ L^2/2, and the far forms' roundings and cancellation cost 5 ulp).
+        using ld = long double;
+        const ld U = u, L = std::log(U);
         double m = std::fmax(1.0, std::fabs(a));
-        if (std::fabs(L) * m < 2.0) return series(L, a);
+        if (std::fabs(L) * m < 2.0) return series_in<ld>(L, a);
         double bh, bl;
         two_sum(a, -1.0, bh, bl);
         double res;
         if (a >= 0.5) {
-            double t = powm1_over(u, L, bh, bl);
-            // u t - (u - 1) = u (t - 1) + 1: the second form cannot overflow at u = DBL_MAX
-            res = (u > 1.0 ? u * (t - 1.0) + 1.0 : u * t - (u - 1.0)) / a;
+            const ld t = powm1_over_l(U, L, ld(bh) + bl);
+            // u t - (u - 1) = u (t - 1) + 1
+            res = static_cast<double>((u > 1.0 ? U * (t - 1.0L) + 1.0L : U * t - (U - 1.0L)) / a);
         } else {
-            double e = powm1_over(u, L, a, 0.0);
-            res = ((u - 1.0) - e) / (1.0 - a);
+            const ld e = powm1_over_l(U, L, a);
+            res = static_cast<double>(((U - 1.0L) - e) / (1.0L - a));
         }
         if (std::fabs(res) == inf && (a > 1.0 || a < 0.0)) {
             // Only u^a overflowed (a > 1, u large or a < 0, u small); the other terms are
@@ -96,7 +99,9 @@ struct alpha {
         if (u == inf) return a > 1.0 ? inf : 1.0 / (1.0 - a);
         double bh, bl;
         two_sum(a, -1.0, bh, bl);
-        double res = powm1_over(u, std::log(u), bh, bl);
+        // in long double (log u in double, magnified by |b log u|, cost 3 ulp)
+        const long double U = u;
+        double res = static_cast<double>(powm1_over_l(U, std::log(U), (long double)bh + bl));
         if (std::fabs(res) == inf) {
             double v = pow_div(u, bh, std::fabs(bh));
             return bh > 0.0 ? v : -v;
@@ -141,9 +146,16 @@ struct alpha {
                 }
                 return (exp_dd(ph, pl) / (bh + bl) - std::expm1(r)) / a;
             }
-            double e = expm1_dd(xh, xl) / (bh + bl);
-            if (r > 0.0) return exp_mul(r, (e + std::expm1(-r)) / a);
-            return (std::exp(r) * e - std::expm1(r)) / a;
+            // in long double, as a < 1/2 below; b r keeps 2^-64
+            using ld = long double;
+            const ld R = r, B = ld(bh) + bl;
+            const ld e = std::expm1(B * R) / B;
+            if (r > 0.0) {
+                const ld v = (e + std::expm1(-R)) / a;
+                if (r < 11000.0) return static_cast<double>(std::exp(R) * v);
+                return exp_mul(r, static_cast<double>(v));
+            }
+            return static_cast<double>((std::exp(R) * e - std::expm1(R)) / a);
         }
         // a < 1/2
         if (ph > 700.0) {
@@ -167,9 +179,12 @@ struct alpha {
         }
         // (u^a - 1)/a = expm1(a r)/a; where a r is tiny (a subnormal product loses the low
         // bits of a r, which the division by a would magnify) it is r exprel(a r).
-        double e = std::fabs(ph) < 1e-4 ? r * (1.0 + ph * (0.5 + ph * (1.0 / 6 + ph / 24)))
-                                        : expm1_dd(ph, pl) / a;
-        return (std::expm1(r) - e) / (1.0 - a);
+        // In long double (in double the roundings of expm1(r), e and the quotient, through the
+        // cancellation of at most ~3, cost 5 ulp): a r keeps 2^-64, |a r| <= 700, r <= 700.
+        using ld = long double;
+        const ld R = r, A = a;
+        const ld e = std::expm1(A * R) / A;
+        return static_cast<double>((std::expm1(R) - e) / (1.0L - A));
     }
 
     // f'(e^r) = expm1(b r)/b
