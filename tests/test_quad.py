@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from mpmath import mp, mpf
 
@@ -162,6 +162,11 @@ scales = st.floats(0.3, 3.0, allow_nan=False)
     ids=[n if p is None else f"{n}({p})" for n, p, _ in CLOSED_NORMAL],
 )
 @given(m1=locs, s1=scales, m2=locs, s2=scales)
+# (alpha 1.7) a bump at x = 19.9, where log p = -742 and log q = -2125: the integrand's exponent
+# 1.7 log p - 0.7 log q cancels 1262 against 1487, and an ulp of each moves the value by
+# ~3e-13; the quadrature is 3.0e-12 off, unconverged, and its reported error (2.6e-12
+# relative) says so.  The 1e-12 check holds only where the quadrature claims convergence.
+@example(m1=3.0, s1=0.4375, m2=0.0, s2=0.3046875)
 def test_normal_closed_vs_quad(name, param, a, m1, s1, m2, s2):
     P, Q = dist.Normal(loc=m1, scale=s1), dist.Normal(loc=m2, scale=s2)
     d = make_div(name, param)
@@ -183,7 +188,8 @@ def test_normal_closed_vs_quad(name, param, a, m1, s1, m2, s2):
     assume(cv < 1e300)
     assert math.isfinite(cv) and math.isfinite(qv), (cv, qv)
     diff = abs(cv - qv)
-    assert diff <= CLOSED_VS_QUAD * abs(cv) + ABS, f"closed {cv!r} quad {qv!r} ({diff:.3g})"
+    if bool(q.converged):
+        assert diff <= CLOSED_VS_QUAD * abs(cv) + ABS, f"closed {cv!r} quad {qv!r} ({diff:.3g})"
     # the quadrature's reported error covers its distance to the (far more accurate) closed form,
     # near P = Q too, where the rounding of the log densities dominates it.  Where the value is
     # e^L with L in the hundreds (alpha far from [0, 1]), an ulp of the inputs moves L by
