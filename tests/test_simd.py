@@ -461,12 +461,12 @@ def test_family_float32_plain_forms(target, div, method):
 
 
 def test_dd_log_tables_match_their_generator():
-    """cpp/simd/dd-inl.h's dd::log tables are the ones scripts/gen_log_table.py derives
+    """cpp/simd/dd-inl.h's dd::log tables are the ones scripts/gen_dd_tables.py derives
     (mpmath): 1/c with |z/c - 1| <= 2^-5 on each interval, log c split at 2^-42."""
     import importlib.util
 
-    path = Path(__file__).resolve().parent.parent / "scripts" / "gen_log_table.py"
-    spec = importlib.util.spec_from_file_location("gen_log_table", path)
+    path = Path(__file__).resolve().parent.parent / "scripts" / "gen_dd_tables.py"
+    spec = importlib.util.spec_from_file_location("gen_dd_tables", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     assert mod.check() == 0

@@ -83,7 +83,6 @@ HWY_INLINE V64 alpha_f_core(dd::V2 r, const ExpR& expr, M64 near, double a, M64&
     rare = hn::Or(rare, outside(hn::Abs(x.hi), 0.0, 700.0));
     const dd::V2 xc{hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.hi),
                     hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.lo)};
-    const dd::Exp2 ex = dd::exp_parts(xc.hi, xc.lo);
     const dd::V2 inv_A = dd2(P.rah, P.ral), inv_B = dd2(P.rbh, P.rbl);
     const dd::V2 inv_div = hi ? inv_A : dd2(P.roh, P.rol);  // 1/a or 1/(1 - a)
     V64 res_near = hn::Zero(d), res_far = hn::Zero(d);
@@ -91,6 +90,7 @@ HWY_INLINE V64 alpha_f_core(dd::V2 r, const ExpR& expr, M64 near, double a, M64&
         // E(-r) (a >= 1/2) or E(r), on |r| < 2
         const dd::V2 rn{hn::IfThenElseZero(near, hi ? hn::Neg(r.hi) : r.hi),
                         hn::IfThenElseZero(near, hi ? hn::Neg(r.lo) : r.lo)};
+        const dd::Exp2 ex = dd::exp_parts(xc.hi, xc.lo);
         const dd::Exp2 er = dd::exp_parts(rn.hi, rn.lo);
         const dd::V2 Er = dd::E(er, rn.hi, rn.lo);
         const dd::V2 Ex = dd::E(ex, xc.hi, xc.lo);
@@ -103,7 +103,7 @@ HWY_INLINE V64 alpha_f_core(dd::V2 r, const ExpR& expr, M64 near, double a, M64&
         res_near = dd::round(dd::mul(S, inv_div));
     }
     if (!hn::AllTrue(d, near)) {
-        const dd::V2 em = dd::expm1(ex, xc.hi, xc.lo);
+        const dd::V2 em = dd::expm1_x(xc.hi, xc.lo);
         dd::V2 S;
         if (hi) {
             S = dd::add(dd::mul(dd::mul(em, inv_B), expr.exp()), dd::neg(expr.expm1()));
@@ -122,10 +122,10 @@ struct alpha_u_terms {
 };
 // ... of f_logu: from the reduction of r
 struct alpha_r_terms {
-    dd::Exp2 e;
+    dd::ExpT e;
     V64 r;
-    dd::V2 exp() const { return dd::exp(e); }
-    dd::V2 expm1() const { return dd::expm1(e, r, hn::Zero(D64())); }
+    dd::V2 exp() const { return dd::exp_from(e); }
+    dd::V2 expm1() const { return dd::expm1_from(e, r, hn::Zero(D64())); }
 };
 
 // The float32 forms (eval32, common-inl.h): alpha_f_core's forms in plain double.
@@ -205,7 +205,7 @@ struct alpha_f_logu {
         rare = outside(hn::Abs(r), 1e-90, 700.0);
         const V64 rc = hn::IfThenElse(rare, C(1.0), r);
         const M64 near = hn::Lt(hn::Mul(hn::Abs(rc), C(alpha_par(a).m)), C(2.0));
-        const dd::Exp2 e = dd::exp_parts(rc, hn::Zero(d));
+        const dd::ExpT e = dd::exp_t(rc, hn::Zero(d));
         V64 y = alpha_f_core(dd::V2{rc, hn::Zero(d)}, alpha_r_terms{e, rc}, near, a, rare);
         rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
         return y;
@@ -236,7 +236,7 @@ struct alpha_df {
         rare = hn::Or(rare, outside(hn::Abs(x.hi), 1e-290, 700.0));
         const V64 xh = hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.hi);
         const V64 xl = hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.lo);
-        const dd::V2 em = dd::expm1(dd::exp_parts(xh, xl), xh, xl);
+        const dd::V2 em = dd::expm1_x(xh, xl);
         (void)d;
         return dd::round(dd::mul(em, dd2(P.rbh, P.rbl)));
     }
@@ -283,7 +283,7 @@ struct alpha_conj {
         rare = hn::Or(rare, outside(hn::Abs(y.hi), 1e-290, 700.0));
         const V64 yh = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.hi);
         const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
-        const dd::V2 em = dd::expm1(dd::exp_parts(yh, yl), yh, yl);
+        const dd::V2 em = dd::expm1_x(yh, yl);
         V64 res = dd::round(dd::mul(em, dd2(P.rah, P.ral)));
         rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(res), C(DBL_MAX))));
         return res;
@@ -312,10 +312,9 @@ struct alpha_inv_df {
         rare = hn::Or(rare, hn::Gt(hn::Abs(y.hi), C(700.0)));
         const V64 yh = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.hi);
         const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
-        // e^(yh + yl) = e^yh (1 + yl) (|yl| <= 2^-53 |yh|, second order below 2^-100): Highway's
-        // Exp (1 ulp) and one rounding, after y within 2^-64 |y| <= 2^-54 (|y| <= 700): 1.7 ulp
-        // (dense sampling against mpmath, 12 alpha from -50 to 50: 1.42).
-        return exp_dd(yh, yl);
+        // e^(yh + yl) in dd (dd::exp_t, 2^-62) rounded once, after y within 2^-62.9 |y| <= 2^-53.4
+        // (|y| <= 700)
+        return dd::round(dd::exp_x(yh, yl));
     }
     HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);

@@ -7,14 +7,18 @@
 #define FDIV_SIMD_DD_TABLES_H_
 namespace fdv {
 namespace ddtab {
-// dd::log's tables, from scripts/gen_log_table.py (which documents them and checks this copy):
-// 1/c on 16 intervals of [0.671875, 1.34375), log c = -log(1/c) as a multiple of 2^-42 plus a
-// rounded remainder, and log 2 split the same way.
+// dd::log's and dd::exp_t's tables, from scripts/gen_dd_tables.py (which documents them and
+// checks this copy): 1/c on 16 intervals of [0.671875, 1.34375), log c = -log(1/c) as a multiple
+// of 2^-42 plus a rounded remainder, log 2 split the same way; 2^(j/16) in dd, log(2)/16 split
+// at 2^-43, and 16/log 2.
 // clang-format off
 alignas(64) constexpr double kLogInvC[16] = {0x1.745d1745d1746p+0, 0x1.642c8590b2164p+0, 0x1.5555555555555p+0, 0x1.47ae147ae147bp+0, 0x1.3b13b13b13b14p+0, 0x1.2f684bda12f68p+0, 0x1.2492492492492p+0, 0x1.1a7b9611a7b96p+0, 0x1.1111111111111p+0, 0x1.0842108421084p+0, 0x1.0000000000000p+0, 0x1.e1e1e1e1e1e1ep-1, 0x1.c71c71c71c71cp-1, 0x1.af286bca1af28p-1, 0x1.999999999999ap-1, 0x1.8618618618618p-1};
 alignas(64) constexpr double kLogCHi[16] = {-0x1.7fafa3bd81000p-2, -0x1.522ae0738a000p-2, -0x1.269621134e000p-2, -0x1.f991c6cb3c000p-3, -0x1.a93ed3c8ae000p-3, -0x1.5bf406b544000p-3, -0x1.1178e8227e000p-3, -0x1.9335e5d594000p-4, -0x1.08598b59e4000p-4, -0x1.0415d89e78000p-5, 0x0.0p+0, 0x1.f0a30c0118000p-5, 0x1.e27076e2b0000p-4, 0x1.5ff3070a7a000p-3, 0x1.c8ff7c79aa000p-3, 0x1.1675cababa000p-2};
 alignas(64) constexpr double kLogCLo[16] = {-0x1.471b79bf6d4cbp-44, -0x1.eba708164c759p-45, 0x1.1ba1f10522625p-44, 0x1.90b84cd7cc834p-44, 0x1.86a4350562169p-45, 0x1.28023eb68981cp-46, -0x1.1e778ce2d07f2p-45, -0x1.30f5c3abd47dap-45, 0x1.7e9dd7009902cp-46, 0x1.ddfc7f461c516p-44, 0x0.0p+0, -0x1.d579e83368e91p-45, -0x1.a2c2c2af0003cp-45, -0x1.8546f183bebf2p-44, -0x1.7814f689f8434p-45, 0x1.83c0e731f55c4p-44};
 alignas(64) constexpr double kLogLn2[2] = {0x1.62e42fefa3800p-1, 0x1.ef35793c76730p-45};
+alignas(64) constexpr double kExpTHi[16] = {0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0, 0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0, 0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0, 0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+alignas(64) constexpr double kExpTLo[16] = {0x0.0p+0, 0x1.8a62e4adc610bp-54, -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54, 0x1.6f46ad23182e4p-55, 0x1.ada0911f09ebcp-55, 0x1.d4397afec42e2p-56, 0x1.6324c054647adp-54, -0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55, 0x1.6e9f156864b27p-54, 0x1.c7c46b071f2bep-56, 0x1.7a1cd345dcc81p-54, 0x1.11065895048ddp-55, 0x1.2ed02d75b3707p-55, -0x1.e9c23179c2893p-54};
+alignas(64) constexpr double kExpL16[3] = {0x1.62e42fefa4000p-5, -0x1.8432a1b0e2634p-47, 0x1.71547652b82fep+4};
 // clang-format on
 }  // namespace ddtab
 }  // namespace fdv
@@ -242,6 +246,86 @@ HWY_INLINE V2 exp(const Exp2& e) {
     return {hn::Mul(p, e.P.hi), hn::Mul(p, e.P.lo)};
 }
 
+// e^x = scale (v.hi + v.lo) for x = xh + xl, |xh| <= 708, |xl| <= 2^-50 |xh| (exp_t).
+struct ExpT {
+    V64 scale;  // 2^e
+    V2 v;       // in [2^-1/32, 2^(31/32)), relative error below 2^-62
+};
+// q = 16 e + j = round(16 xh/log 2), s = xh - q L16_HI exact (FMA; q L16_HI and the difference
+// are multiples of the lsb of xh or 2^-43), |s| <= log(2)/32 + 2^-40, t = xl - q L16_LO
+// (|t| < 2^-31), and
+//   e^x = 2^e T_j e^(s + t),  T_j = 2^(j/16) (table, dd),
+//   e^(s + t) = 1 + s + w,  w = s^2 Q(s) + t (1 + s + s^2 Q(s))  (t^2/2 < 2^-63),
+// Q(s) = sum_{k=0..6} s^k/(k + 2)! (truncation 2^-60 of s^2 Q); T_j (1 + s + w) with T_j s exact
+// (TwoProd) and T_j w + T_lo (< 2^-4.6 of the value) in double: 16 vector operations, two
+// permutes (table) and the scale, instead of exp_parts' 13-term E(s) in dd.
+HWY_INLINE ExpT exp_t(V64 xh, V64 xl) {
+    const D64 d;
+    const hn::RebindToSigned<D64> di;
+    const V64 qf = hn::Round(hn::Mul(xh, C(ddtab::kExpL16[2])));
+    const auto qi = hn::ConvertTo(di, qf);
+    const auto j = hn::And(qi, hn::Set(di, 15));
+    const auto e = hn::ShiftRight<4>(qi);
+    const V64 s = fma(hn::Neg(qf), C(ddtab::kExpL16[0]), xh);
+    const V64 t = fma(hn::Neg(qf), C(ddtab::kExpL16[1]), xl);
+    V64 Q = C(1.0 / 40320);
+    Q = hn::MulAdd(Q, s, C(1.0 / 5040));
+    Q = hn::MulAdd(Q, s, C(1.0 / 720));
+    Q = hn::MulAdd(Q, s, C(1.0 / 120));
+    Q = hn::MulAdd(Q, s, C(1.0 / 24));
+    Q = hn::MulAdd(Q, s, C(1.0 / 6));
+    Q = hn::MulAdd(Q, s, C(0.5));
+    const V64 u2 = hn::Mul(hn::Mul(s, s), Q);
+    const V64 w = hn::Add(u2, hn::MulAdd(t, hn::Add(s, u2), t));
+    const V64 Th = lookup16(ddtab::kExpTHi, j), Tl = lookup16(ddtab::kExpTLo, j);
+    const V2 a = two_prod(Th, s);
+    const V2 h = fast_two_sum(Th, a.hi);
+    ExpT r;
+    r.v = fast_two_sum(h.hi, hn::Add(hn::Add(h.lo, a.lo), hn::MulAdd(Th, w, Tl)));
+    r.scale = hn::BitCast(d, hn::ShiftLeft<52>(hn::Add(e, hn::Set(di, 1023))));
+    return r;
+}
+// e^x in dd from exp_t, |xh| <= 708 (relative error below 2^-62 down to e^x ~ 2^-968, where
+// the low part starts to lose bits to the subnormals: 2^-53.7 at e^-708)
+HWY_INLINE V2 exp_x(V64 xh, V64 xl) {
+    const ExpT e = exp_t(xh, xl);
+    return {hn::Mul(e.scale, e.v.hi), hn::Mul(e.scale, e.v.lo)};
+}
+// e^x - 1 from exp_t's parts: 2^e v - 1 (cancelling at most 1/(1 - e^-0.35) = 3.4 where
+// |x| > 0.35)
+HWY_INLINE V2 expm1_big(const ExpT& e) {
+    const V2 big = two_sum(hn::Mul(e.scale, e.v.hi), C(-1.0));
+    return fast_two_sum(big.hi, hn::MulAdd(e.scale, e.v.lo, big.lo));
+}
+// x + E(x) by E_small for |xh| <= 0.35, lanes outside that band given `other`
+HWY_INLINE V2 expm1_small_or(V64 xh, V64 xl, M64 small, V2 other) {
+    const V64 sh = hn::IfThenElseZero(small, xh), sl = hn::IfThenElseZero(small, xl);
+    const V2 rs = add(V2{sh, sl}, E_small(sh, sl));
+    return {hn::IfThenElse(small, rs.hi, other.hi), hn::IfThenElse(small, rs.lo, other.lo)};
+}
+// e^x - 1 in dd, |xh| <= 708: x + E(x) (E_small) for |xh| <= 0.35, expm1_big elsewhere: relative
+// error below 2^-56.5 (2M inputs against binary128).  Each form runs only for vectors that hold
+// its lanes.
+HWY_INLINE V2 expm1_x(V64 xh, V64 xl) {
+    const D64 d;
+    const M64 small = hn::Le(hn::Abs(xh), C(0.35));
+    V2 res{hn::Zero(d), hn::Zero(d)};
+    if (!hn::AllTrue(d, small)) res = expm1_big(exp_t(xh, xl));
+    if (!hn::AllFalse(d, small)) res = expm1_small_or(xh, xl, small, res);
+    return res;
+}
+// e^x - 1 in dd given exp_t's parts for x (as expm1_x)
+HWY_INLINE V2 expm1_from(const ExpT& e, V64 xh, V64 xl) {
+    const D64 d;
+    const M64 small = hn::Le(hn::Abs(xh), C(0.35));
+    V2 em = expm1_big(e);
+    if (!hn::AllFalse(d, small)) em = expm1_small_or(xh, xl, small, em);
+    return em;
+}
+HWY_INLINE V2 exp_from(const ExpT& e) {
+    return {hn::Mul(e.scale, e.v.hi), hn::Mul(e.scale, e.v.lo)};
+}
+
 // The zero of c - softplus(x), c = ch + cl > 0: x0 = c + log(s0) with s0 = 1 - e^-c =
 // sigma(x0), both to ~2^-106 (binary128, once per parameter value: the activations' caches).
 struct softplus_zero {
@@ -262,7 +346,7 @@ inline softplus_zero make_softplus_zero(double ch, double cl) {
 // softplus(x) = max(x, 0) + log(1 + e^-|x|) in dd for |x| <= 700 (relative error ~2^-56)
 HWY_INLINE V2 softplus(V64 x) {
     const D64 d;
-    const V2 z = exp(exp_parts(hn::Neg(hn::Abs(x)), hn::Zero(d)));  // e^-|x| in (0, 1]
+    const V2 z = exp_x(hn::Neg(hn::Abs(x)), hn::Zero(d));  // e^-|x| in (0, 1]
     return add_d(log(add_d(z, C(1.0))), hn::Max(x, hn::Zero(d)));
 }
 
@@ -308,7 +392,7 @@ HWY_INLINE V64 c_minus_softplus(V64 x, double ch, double cl, const softplus_zero
     const M64 ok = hn::And(band, hn::Le(hn::Abs(dx.hi), C(32.0)));
     rare = hn::Or(rare, hn::AndNot(ok, band));
     const V64 dh = hn::IfThenElseZero(ok, dx.hi), dl = hn::IfThenElseZero(ok, dx.lo);
-    const V2 y = mul(expm1(exp_parts(dh, dl), dh, dl), V2{C(z.s0h), C(z.s0l)});
+    const V2 y = mul(expm1_x(dh, dl), V2{C(z.s0h), C(z.s0l)});
     const V64 g = hn::Neg(round(log(add_d(y, C(1.0)))));
     return hn::IfThenElse(ok, g, res);
 }

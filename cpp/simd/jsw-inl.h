@@ -179,9 +179,9 @@ struct js_weighted_f_logu {
     static V64 eval(D64 d, V64 r, M64& rare, double pi) {
         rare = outside(hn::Abs(r), 1e-100, 600.0);
         const V64 rc = hn::IfThenElse(rare, C(1.0), r);
-        const dd::Exp2 ex = dd::exp_parts(rc, hn::Zero(d));
-        const dd::V2 u = dd::exp(ex);
-        const dd::V2 um1 = dd::expm1(ex, rc, hn::Zero(d));
+        const dd::ExpT ex = dd::exp_t(rc, hn::Zero(d));
+        const dd::V2 u = dd::exp_from(ex);
+        const dd::V2 um1 = dd::expm1_from(ex, rc, hn::Zero(d));
         const dd::V2 vm1 = dd::div(dd::neg(um1), u);
         const M64 near = hn::Lt(hn::Abs(rc), C(0.22));
         const V64 res = jsw_f_core(u, um1, vm1, near, pi);
@@ -261,7 +261,7 @@ struct js_weighted_conj {
         const jsw_side s = jsw_split(t, pi, true, jsw_par(pi).ycut, rare);
         const dd::V2 q = jsw_q(pi);
         const dd::V2 rq{C(jsw_par(pi).rqh), C(jsw_par(pi).rql)};
-        const dd::V2 em = dd::expm1(dd::exp_parts(s.arg.hi, s.arg.lo), s.arg.hi, s.arg.lo);
+        const dd::V2 em = dd::expm1_x(s.arg.hi, s.arg.lo);
         const dd::V2 z_far = dd::add_d(dd::mul(em, dd::mul_d(rq, C(-pi))), C(1.0));
         const dd::V2 z_near = dd::mul(dd::neg(em), rq);
         dd::V2 z{hn::IfThenElse(s.near, z_near.hi, z_far.hi),
@@ -297,9 +297,9 @@ struct js_weighted_inv_df {
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
         const jsw_side s = jsw_split(t, pi, false, 1.0, rare);
         const dd::V2 q = jsw_q(pi);
-        const dd::Exp2 ex = dd::exp_parts(s.arg.hi, s.arg.lo);
-        const dd::V2 e = dd::exp(ex);
-        const dd::V2 em = dd::expm1(ex, s.arg.hi, s.arg.lo);
+        const dd::ExpT ex = dd::exp_t(s.arg.hi, s.arg.lo);
+        const dd::V2 e = dd::exp_from(ex);
+        const dd::V2 em = dd::expm1_from(ex, s.arg.hi, s.arg.lo);
         const dd::V2 num =
             dd::V2{hn::IfThenElse(s.near, C(1.0), e.hi), hn::IfThenElseZero(hn::Not(s.near), e.lo)};
         // far: 1 - pi e (>= 1 - 1/e); near: pi expm1(y)

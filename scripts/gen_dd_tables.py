@@ -1,5 +1,6 @@
-"""The 16-entry tables of the double-double log (cpp/simd/dd-inl.h, dd::log).
+"""The 16-entry tables of the double-double log and exp (cpp/simd/dd-inl.h, dd::log, dd::exp_t).
 
+log.
 x = 2^k z with z in [OFF, 2 OFF), OFF = 0x3fe5800000000000 (0.671875); interval i holds the z
 whose bits minus OFF have i in bits 48-51 (width 1/32 below 1, 1/16 above).  1 lies inside
 interval 10, whose invc is 1 (log c = 0: no cancellation next to x = 1).  Elsewhere invc is the
@@ -7,8 +8,12 @@ double nearest 2/(lo + hi), so that |z invc - 1| <= 2^-5 on every interval.  log
 of the stored invc, split as LOGC_HI (a multiple of 2^-42, so that k LN2_HI + LOGC_HI is exact
 for |k| <= 1100) plus LOGC_LO (rounded to double).  LN2_HI is log 2 rounded to a multiple of 2^-42.
 
-    python scripts/gen_log_table.py           # print the C++ tables
-    python scripts/gen_log_table.py --check   # compare with cpp/simd/dd-inl.h (exit 1 if not)
+exp.  e^x = 2^e 2^(j/16) e^s with q = 16 e + j = round(16 x/log 2): 2^(j/16) as a double-double
+(EXPT_HI + EXPT_LO), and log(2)/16 split as L16_HI (a multiple of 2^-43: q L16_HI is exact for
+|q| < 2^14) plus L16_LO.
+
+    python scripts/gen_dd_tables.py           # print the C++ tables
+    python scripts/gen_dd_tables.py --check   # compare with cpp/simd/dd-inl.h (exit 1 if not)
 """
 
 from __future__ import annotations
@@ -43,11 +48,18 @@ def tables() -> dict[str, list[float]]:
             lo.append(float(lc - h))
         ln2 = log(mpf(2))
         ln2_hi = float(mp.nint(ln2 * 2**42) / 2**42)
+        th = [float(mpf(2) ** (mpf(j) / 16)) for j in range(16)]
+        tl = [float(mpf(2) ** (mpf(j) / 16) - mpf(v)) for j, v in enumerate(th)]
+        l16 = ln2 / 16
+        l16_hi = float(mp.nint(l16 * 2**43) / 2**43)
         return {
             "kLogInvC": inv,
             "kLogCHi": hi,
             "kLogCLo": lo,
             "kLogLn2": [ln2_hi, float(ln2 - ln2_hi)],
+            "kExpTHi": th,
+            "kExpTLo": tl,
+            "kExpL16": [l16_hi, float(l16 - l16_hi), float(16 / ln2)],
         }
 
 
