@@ -90,10 +90,8 @@ HWY_INLINE V64 alpha_f_core(dd::V2 r, const ExpR& expr, M64 near, double a, M64&
         // E(-r) (a >= 1/2) or E(r), on |r| < 2
         const dd::V2 rn{hn::IfThenElseZero(near, hi ? hn::Neg(r.hi) : r.hi),
                         hn::IfThenElseZero(near, hi ? hn::Neg(r.lo) : r.lo)};
-        const dd::Exp2 ex = dd::exp_parts(xc.hi, xc.lo);
-        const dd::Exp2 er = dd::exp_parts(rn.hi, rn.lo);
-        const dd::V2 Er = dd::E(er, rn.hi, rn.lo);
-        const dd::V2 Ex = dd::E(ex, xc.hi, xc.lo);
+        const dd::V2 Er = dd::E_x(rn.hi, rn.lo);
+        const dd::V2 Ex = dd::E_x(xc.hi, xc.lo);
         dd::V2 S;
         if (hi) {
             S = dd::mul(dd::add(dd::mul(Ex, inv_B), Er), expr.exp());
