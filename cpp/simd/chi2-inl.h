@@ -59,7 +59,8 @@ FDIV_SIMD_RANGE(neyman_log_inv_df, neyman::log_inv_df, -L::huge, L::below1,
 FDIV_SIMD_RANGE(neyman_objective_logu, neyman::objective_logu, -L::emax, L::emax,
                 hn::Mul(C(d, 2.0), expm1(hn::Neg(x))))
 
-// ((u - 1)/(sqrt(u) + 1))^2 on 0 <= u <= L::big
+// (sqrt(u) - 1)^2 on 0 <= u <= L::big, the scalar kernel's form: t = sqrt(u) - 1 in dd from the
+// square root's FMA residual, t^2 by TwoProd
 struct squared_hellinger_f {
     static constexpr double (*scalar)(double) = &squared_hellinger::f;
     static constexpr bool native32 = true;
@@ -67,8 +68,17 @@ struct squared_hellinger_f {
     static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(u, 0.0, L::big);
-        V q = hn::Div(hn::Sub(u, C(d, 1.0)), hn::Add(hn::Sqrt(u), C(d, 1.0)));
-        return hn::Mul(q, q);
+        const V s = hn::Sqrt(u);
+        const V s2 = hn::Add(s, s);  // u = 0: s = 0, and the residual 0 over 1
+        const V sl =
+            hn::Div(fma(hn::Neg(s), s, u), hn::IfThenElse(hn::Eq(s2, hn::Zero(d)), C(d, 1.0), s2));
+        V th, tl;
+        two_sum(s, C(d, -1.0), th, tl);
+        tl = hn::Add(tl, sl);
+        const V h = hn::Add(th, tl);
+        tl = hn::Sub(tl, hn::Sub(h, th));
+        const V p = hn::Mul(h, h);
+        return hn::Add(p, fma(hn::Add(h, h), tl, fma(h, h, hn::Neg(p))));
     }
 };
 FDIV_SIMD_RANGE(squared_hellinger_df, squared_hellinger::df, L::tiny, L::huge,
