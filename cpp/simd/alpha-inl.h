@@ -72,45 +72,54 @@ HWY_INLINE dd::V2 dd2(double h, double l) { return {C(h), C(l)}; }
 //   a < 1/2: ((e^r - 1) - (e^{a r} - 1)/a)/(1 - a), which cancel at most a factor ~3 there.
 // Every term is carried in dd (relative error ~2^-56), so the cancellations cost < 1/4 ulp.
 // Needs |r| <= 700 and |x| <= 700 for x = b r (a >= 1/2) or a r.
-template <class ExpR>
-HWY_INLINE V64 alpha_f_core(dd::V2 r, const ExpR& expr, M64 near, double a, M64& rare) {
+// (K vectors in lockstep: see common-inl.h's lockstep)
+template <int K, class ExpR>
+HWY_INLINE void alpha_f_core(const dd::V2* r, const ExpR* expr, const M64* near, double a,
+                             M64* rare, V64* res) {
     const D64 d;
     const alpha_param& P = alpha_par(a);
     const dd::V2 B = dd2(P.bh, P.bl);
     const bool hi = a >= 0.5;
     // the exponent x = b r (a >= 1/2) or a r, exact in dd up to 2^-104
-    const dd::V2 x = hi ? dd::mul(r, B) : dd::mul_d(r, C(a));
-    rare = hn::Or(rare, outside(hn::Abs(x.hi), 0.0, 700.0));
-    const dd::V2 xc{hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.hi),
-                    hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.lo)};
+    dd::V2 xc[K];
+    bool any_near = false, all_near = true;
+    FDIV_EACH(k, K) {
+        const dd::V2 x = hi ? dd::mul(r[k], B) : dd::mul_d(r[k], C(a));
+        rare[k] = hn::Or(rare[k], outside(hn::Abs(x.hi), 0.0, 700.0));
+        const M64 in = hn::Le(hn::Abs(x.hi), C(700.0));
+        xc[k] = {hn::IfThenElseZero(in, x.hi), hn::IfThenElseZero(in, x.lo)};
+        any_near = any_near || !hn::AllFalse(d, near[k]);
+        all_near = all_near && hn::AllTrue(d, near[k]);
+    }
     const dd::V2 inv_A = dd2(P.rah, P.ral), inv_B = dd2(P.rbh, P.rbl);
     const dd::V2 inv_div = hi ? inv_A : dd2(P.roh, P.rol);  // 1/a or 1/(1 - a)
-    V64 res_near = hn::Zero(d), res_far = hn::Zero(d);
-    if (!hn::AllFalse(d, near)) {
+    V64 res_near[K], res_far[K];
+    FDIV_EACH(k, K) res_near[k] = res_far[k] = hn::Zero(d);
+    if (any_near) {
         // E(-r) (a >= 1/2) or E(r), on |r| < 2
-        const dd::V2 rn{hn::IfThenElseZero(near, hi ? hn::Neg(r.hi) : r.hi),
-                        hn::IfThenElseZero(near, hi ? hn::Neg(r.lo) : r.lo)};
-        const dd::V2 Er = dd::E_x(rn.hi, rn.lo);
-        const dd::V2 Ex = dd::E_x(xc.hi, xc.lo);
-        dd::V2 S;
-        if (hi) {
-            S = dd::mul(dd::add(dd::mul(Ex, inv_B), Er), expr.exp());
-        } else {
-            S = dd::add(Er, dd::neg(dd::mul(Ex, inv_A)));
+        dd::V2 Er[K], Ex[K];
+        FDIV_EACH(k, K) {
+            Er[k] = dd::E_x(hn::IfThenElseZero(near[k], hi ? hn::Neg(r[k].hi) : r[k].hi),
+                            hn::IfThenElseZero(near[k], hi ? hn::Neg(r[k].lo) : r[k].lo));
         }
-        res_near = dd::round(dd::mul(S, inv_div));
-    }
-    if (!hn::AllTrue(d, near)) {
-        const dd::V2 em = dd::expm1_x(xc.hi, xc.lo);
-        dd::V2 S;
-        if (hi) {
-            S = dd::add(dd::mul(dd::mul(em, inv_B), expr.exp()), dd::neg(expr.expm1()));
-        } else {
-            S = dd::add(expr.expm1(), dd::neg(dd::mul(em, inv_A)));
+        FDIV_EACH(k, K) Ex[k] = dd::E_x(xc[k].hi, xc[k].lo);
+        FDIV_EACH(k, K) {
+            const dd::V2 S = hi ? dd::mul(dd::add(dd::mul(Ex[k], inv_B), Er[k]), expr[k].exp())
+                                : dd::add(Er[k], dd::neg(dd::mul(Ex[k], inv_A)));
+            res_near[k] = dd::round(dd::mul(S, inv_div));
         }
-        res_far = dd::round(dd::mul(S, inv_div));
     }
-    return hn::IfThenElse(near, res_near, res_far);
+    if (!all_near) {
+        dd::V2 em[K];
+        FDIV_EACH(k, K) em[k] = dd::expm1_x(xc[k].hi, xc[k].lo);
+        FDIV_EACH(k, K) {
+            const dd::V2 S = hi ? dd::add(dd::mul(dd::mul(em[k], inv_B), expr[k].exp()),
+                                          dd::neg(expr[k].expm1()))
+                                : dd::add(expr[k].expm1(), dd::neg(dd::mul(em[k], inv_A)));
+            res_far[k] = dd::round(dd::mul(S, inv_div));
+        }
+    }
+    FDIV_EACH(k, K) res[k] = hn::IfThenElse(near[k], res_near[k], res_far[k]);
 }
 // e^r and e^r - 1 of f(u): u and u - 1 (exact up to 2^-104)
 struct alpha_u_terms {
@@ -174,14 +183,25 @@ HWY_INLINE V64 alpha_f_core32(V64 r, V64 u, V64 um1, M64 near, double a, M64& ra
 struct alpha_f {
     static constexpr double (*scalar)(double, double) = &alpha::f;
     static bool bad(double a) { return alpha_vec_bad(a); }
-    static V64 eval(D64 d, V64 u, M64& rare, double a) {
-        rare = not_normal_pos(u);
-        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
-        const dd::V2 L = dd::log(uc);
-        const M64 near = hn::Lt(hn::Mul(hn::Abs(L.hi), C(alpha_par(a).m)), C(2.0));
-        V64 y = alpha_f_core(L, alpha_u_terms{uc}, near, a, rare);
-        rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
-        (void)d;
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* u, V64* y, M64* rare, double a) {
+        const double m = alpha_par(a).m;
+        dd::V2 L[K];
+        alpha_u_terms t[K];
+        M64 near[K];
+        FDIV_EACH(k, K) {
+            rare[k] = not_normal_pos(u[k]);
+            t[k].u = hn::IfThenElse(rare[k], C(1.0), u[k]);
+            L[k] = dd::log(t[k].u);
+        }
+        FDIV_EACH(k, K) near[k] = hn::Lt(hn::Mul(hn::Abs(L[k].hi), C(m)), C(2.0));
+        alpha_f_core<K>(L, t, near, a, rare, y);
+        FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(y[k]), C(DBL_MAX))));
+    }
+    static V64 eval(D64, V64 u, M64& rare, double a) {
+        V64 y;
+        evalk<1>(&u, &y, &rare, a);
         return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double a) {
@@ -198,14 +218,28 @@ struct alpha_f {
 struct alpha_f_logu {
     static constexpr double (*scalar)(double, double) = &alpha::f_logu;
     static bool bad(double a) { return alpha_vec_bad(a); }
-    static V64 eval(D64 d, V64 r, M64& rare, double a) {
-        // |r| < 1e-90: f ~ r^2/2 near the subnormals (the scalar long double series)
-        rare = outside(hn::Abs(r), 1e-90, 700.0);
-        const V64 rc = hn::IfThenElse(rare, C(1.0), r);
-        const M64 near = hn::Lt(hn::Mul(hn::Abs(rc), C(alpha_par(a).m)), C(2.0));
-        const dd::ExpT e = dd::exp_t(rc, hn::Zero(d));
-        V64 y = alpha_f_core(dd::V2{rc, hn::Zero(d)}, alpha_r_terms{e, rc}, near, a, rare);
-        rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(y), C(DBL_MAX))));
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* r, V64* y, M64* rare, double a) {
+        const D64 d;
+        const double m = alpha_par(a).m;
+        dd::V2 R[K];
+        alpha_r_terms t[K];
+        M64 near[K];
+        FDIV_EACH(k, K) {
+            // |r| < 1e-90: f ~ r^2/2 near the subnormals (the scalar long double series)
+            rare[k] = outside(hn::Abs(r[k]), 1e-90, 700.0);
+            t[k].r = hn::IfThenElse(rare[k], C(1.0), r[k]);
+            R[k] = {t[k].r, hn::Zero(d)};
+            near[k] = hn::Lt(hn::Mul(hn::Abs(t[k].r), C(m)), C(2.0));
+        }
+        FDIV_EACH(k, K) t[k].e = dd::exp_t(t[k].r, hn::Zero(d));
+        alpha_f_core<K>(R, t, near, a, rare, y);
+        FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(y[k]), C(DBL_MAX))));
+    }
+    static V64 eval(D64, V64 r, M64& rare, double a) {
+        V64 y;
+        evalk<1>(&r, &y, &rare, a);
         return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 r, M64& rare, double a) {
@@ -225,18 +259,29 @@ struct alpha_f_logu {
 struct alpha_df {
     static constexpr double (*scalar)(double, double) = &alpha::df;
     static bool bad(double a) { return alpha_vec_bad(a); }
-    static V64 eval(D64 d, V64 u, M64& rare, double a) {
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* u, V64* y, M64* rare, double a) {
         const alpha_param& P = alpha_par(a);
         const dd::V2 B = dd2(P.bh, P.bl);
-        rare = not_normal_pos(u);
-        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
-        const dd::V2 x = dd::mul(dd::log(uc), B);
-        rare = hn::Or(rare, outside(hn::Abs(x.hi), 1e-290, 700.0));
-        const V64 xh = hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.hi);
-        const V64 xl = hn::IfThenElseZero(hn::Le(hn::Abs(x.hi), C(700.0)), x.lo);
-        const dd::V2 em = dd::expm1_x(xh, xl);
-        (void)d;
-        return dd::round(dd::mul(em, dd2(P.rbh, P.rbl)));
+        dd::V2 x[K];
+        FDIV_EACH(k, K) {
+            rare[k] = not_normal_pos(u[k]);
+            x[k] = dd::log(hn::IfThenElse(rare[k], C(1.0), u[k]));
+        }
+        FDIV_EACH(k, K) {
+            x[k] = dd::mul(x[k], B);
+            rare[k] = hn::Or(rare[k], outside(hn::Abs(x[k].hi), 1e-290, 700.0));
+            const M64 in = hn::Le(hn::Abs(x[k].hi), C(700.0));
+            x[k] = {hn::IfThenElseZero(in, x[k].hi), hn::IfThenElseZero(in, x[k].lo)};
+        }
+        FDIV_EACH(k, K) x[k] = dd::expm1_x(x[k].hi, x[k].lo);
+        FDIV_EACH(k, K) y[k] = dd::round(dd::mul(x[k], dd2(P.rbh, P.rbl)));
+    }
+    static V64 eval(D64, V64 u, M64& rare, double a) {
+        V64 y;
+        evalk<1>(&u, &y, &rare, a);
+        return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);
@@ -273,18 +318,32 @@ HWY_INLINE V64 alpha_log_base32(V64 t, double bh, double bl, M64& rare) {
 struct alpha_conj {
     static constexpr double (*scalar)(double, double) = &alpha::conj;
     static bool bad(double a) { return alpha_vec_bad(a); }
-    static V64 eval(D64, V64 t, M64& rare, double a) {
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* t, V64* res, M64* rare, double a) {
         const alpha_param& P = alpha_par(a);
         const dd::V2 q = dd2(P.qh, P.ql);
-        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
-        const dd::V2 y = dd::mul(q, alpha_log_base(t, P.bh, P.bl, rare));
-        rare = hn::Or(rare, outside(hn::Abs(y.hi), 1e-290, 700.0));
-        const V64 yh = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.hi);
-        const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
-        const dd::V2 em = dd::expm1_x(yh, yl);
-        V64 res = dd::round(dd::mul(em, dd2(P.rah, P.ral)));
-        rare = hn::Or(rare, hn::Not(hn::Lt(hn::Abs(res), C(DBL_MAX))));
-        return res;
+        dd::V2 y[K];
+        FDIV_EACH(k, K) {
+            rare[k] = outside(hn::Abs(t[k]), DBL_MIN, DBL_MAX);
+            y[k] = alpha_log_base(t[k], P.bh, P.bl, rare[k]);
+        }
+        FDIV_EACH(k, K) {
+            y[k] = dd::mul(q, y[k]);
+            rare[k] = hn::Or(rare[k], outside(hn::Abs(y[k].hi), 1e-290, 700.0));
+            const M64 in = hn::Le(hn::Abs(y[k].hi), C(700.0));
+            y[k] = {hn::IfThenElseZero(in, y[k].hi), hn::IfThenElseZero(in, y[k].lo)};
+        }
+        FDIV_EACH(k, K) y[k] = dd::expm1_x(y[k].hi, y[k].lo);
+        FDIV_EACH(k, K) {
+            res[k] = dd::round(dd::mul(y[k], dd2(P.rah, P.ral)));
+            rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(res[k]), C(DBL_MAX))));
+        }
+    }
+    static V64 eval(D64, V64 t, M64& rare, double a) {
+        V64 y;
+        evalk<1>(&t, &y, &rare, a);
+        return y;
     }
     HWY_INLINE static V64 eval32(D64, V64 t, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);
@@ -301,18 +360,31 @@ struct alpha_conj {
 struct alpha_inv_df {
     static constexpr double (*scalar)(double, double) = &alpha::inv_df;
     static bool bad(double a) { return alpha_vec_bad(a); }
-    static V64 eval(D64, V64 t, M64& rare, double a) {
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* t, V64* res, M64* rare, double a) {
         const alpha_param& P = alpha_par(a);
-        const dd::V2 k = dd2(P.rbh, P.rbl);
-        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
-        const dd::V2 y = dd::mul(k, alpha_log_base(t, P.bh, P.bl, rare));
-        // |y| > 700: the result leaves [e^-700, e^700] (subnormal results included)
-        rare = hn::Or(rare, hn::Gt(hn::Abs(y.hi), C(700.0)));
-        const V64 yh = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.hi);
-        const V64 yl = hn::IfThenElseZero(hn::Le(hn::Abs(y.hi), C(700.0)), y.lo);
-        // e^(yh + yl) in dd (dd::exp_t, 2^-62) rounded once, after y within 2^-62.9 |y| <= 2^-53.4
-        // (|y| <= 700)
-        return dd::round(dd::exp_x(yh, yl));
+        const dd::V2 kb = dd2(P.rbh, P.rbl);
+        dd::V2 y[K];
+        FDIV_EACH(k, K) {
+            rare[k] = outside(hn::Abs(t[k]), DBL_MIN, DBL_MAX);
+            y[k] = alpha_log_base(t[k], P.bh, P.bl, rare[k]);
+        }
+        FDIV_EACH(k, K) {
+            y[k] = dd::mul(kb, y[k]);
+            // |y| > 700: the result leaves [e^-700, e^700] (subnormal results included)
+            rare[k] = hn::Or(rare[k], hn::Gt(hn::Abs(y[k].hi), C(700.0)));
+            const M64 in = hn::Le(hn::Abs(y[k].hi), C(700.0));
+            y[k] = {hn::IfThenElseZero(in, y[k].hi), hn::IfThenElseZero(in, y[k].lo)};
+        }
+        // e^(yh + yl) in dd (dd::exp_t, 2^-62) rounded once, after y within 2^-62.9 |y| <=
+        // 2^-53.4 (|y| <= 700)
+        FDIV_EACH(k, K) res[k] = dd::round(dd::exp_x(y[k].hi, y[k].lo));
+    }
+    static V64 eval(D64, V64 t, M64& rare, double a) {
+        V64 y;
+        evalk<1>(&t, &y, &rare, a);
+        return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);

@@ -483,6 +483,32 @@ HWY_INLINE void unary_block2(const In* in, Out* out, std::size_t N, bool stream,
     store_block<K>(d, x1, y1, rare1, out + N, N, stream, p...);
 }
 
+// Kernels of long dependent chains whose float64 form is written for K vectors in lockstep
+// (each step applied to every vector before the next, so that the K independent chains
+// interleave and fill the pipeline that one chain leaves waiting on latencies) provide
+//   static constexpr int lockstep = K;
+//   template <int K> static void evalk(const V64* x, V64* y, M64* rare, P... p);
+// with eval = evalk<1>: each lane is computed exactly as eval does (forms chosen per lane; a
+// form run for the whole group where any vector needs it), so a result does not depend on
+// its element's position.  The promoted float32 path keeps eval32.
+template <class K, class = void>
+struct lockstep : std::integral_constant<int, 1> {};
+template <class K>
+struct lockstep<K, std::void_t<decltype(K::lockstep)>> : std::integral_constant<int, K::lockstep> {
+};
+
+template <class K, class In, class Out, class... P>
+HWY_INLINE void unary_block_k(const In* in, Out* out, std::size_t N, bool stream, P... p) {
+    constexpr int KK = lockstep<K>::value;
+    static_assert(!native32<K>::value, "lockstep kernels compute in double lanes");
+    const D64 d;
+    V64 x[KK], y[KK];
+    M64 rare[KK];
+    FDIV_EACH(k, KK) x[k] = load_block<K>(in + k * N);
+    K::template evalk<KK>(x, y, rare, p...);
+    FDIV_EACH(k, KK) store_block<K>(d, x[k], y[k], rare[k], out + k * N, N, stream, p...);
+}
+
 // Lanes per block of kernel K on type T.
 template <class K, class T>
 HWY_INLINE std::size_t block_lanes() {
@@ -524,6 +550,10 @@ HWY_INLINE void drive_unary(const T* in, T* out, std::ptrdiff_t n_, P... p) {
     static_assert(!(has_eval2<K>::value && has_eval32<K>::value), "one of eval2, eval32");
     if constexpr (has_eval2<K>::value) {
         for (; i + 2 * N <= n; i += 2 * N) unary_block2<K>(in + i, out + i, N, stream, p...);
+    }
+    if constexpr (lockstep<K>::value > 1 && !(sizeof(T) == 4 && has_eval32<K>::value)) {
+        constexpr std::size_t KK = lockstep<K>::value;
+        for (; i + KK * N <= n; i += KK * N) unary_block_k<K>(in + i, out + i, N, stream, p...);
     }
     for (; i + N <= n; i += N) unary_block<K>(in + i, out + i, N, stream, p...);
     if (stream) hwy::FlushStream();
