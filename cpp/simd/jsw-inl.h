@@ -62,14 +62,28 @@ HWY_INLINE M64 jsw_not_finite(V64 y) { return hn::Not(hn::Lt(hn::Abs(y), C(HUGE_
 struct js_weighted_df {
     static constexpr double (*scalar)(double, double) = &js_weighted::df;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    static V64 eval(D64 d, V64 u, M64& rare, double pi) {
-        rare = outside(u, 1e-290, 1e300);
-        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
-        const dd::V2 m = dd::add(dd::two_prod(C(pi), uc), jsw_q(pi));
-        const dd::V2 ratio = dd::div(dd::V2{uc, hn::Zero(d)}, m);
-        const V64 res = dd::round(dd::mul_d(dd::log(ratio), C(pi)));
-        rare = hn::Or(rare, hn::Eq(res, hn::Zero(d)));  // u = 1: the scalar's -0
-        return res;
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* u, V64* res, M64* rare, double pi) {
+        const D64 d;
+        const dd::V2 q = jsw_q(pi);
+        dd::V2 x[K];
+        FDIV_EACH(k, K) {
+            rare[k] = outside(u[k], 1e-290, 1e300);
+            const V64 uc = hn::IfThenElse(rare[k], C(1.0), u[k]);
+            const dd::V2 m = dd::add(dd::two_prod(C(pi), uc), q);
+            x[k] = dd::div(dd::V2{uc, hn::Zero(d)}, m);
+        }
+        FDIV_EACH(k, K) x[k] = dd::log(x[k]);
+        FDIV_EACH(k, K) {
+            res[k] = dd::round(dd::mul_d(x[k], C(pi)));
+            rare[k] = hn::Or(rare[k], hn::Eq(res[k], hn::Zero(d)));  // u = 1: the scalar's -0
+        }
+    }
+    static V64 eval(D64, V64 u, M64& rare, double pi) {
+        V64 y;
+        evalk<1>(&u, &y, &rare, pi);
+        return y;
     }
     // float32: log1p(y), y = u/m - 1 = (1 - pi)(u - 1)/m, where u/m >= 1/2 (condition <= 1.5),
     // log(u/m) below; plain double.
@@ -105,26 +119,49 @@ HWY_INLINE dd::V2 jsw_log1pmx(dd::V2 y) {
 //   f = -pi u L((1-pi)(1/u - 1)) - (1-pi) L(pi (u - 1)),
 // a sum of two non-negative terms.  Elsewhere the direct form cancels at most a factor 8, and
 // its logs (of dd m and m/u) keep ~2^-63.
-HWY_INLINE V64 jsw_f_core(dd::V2 u, dd::V2 um1, dd::V2 vm1, M64 near, double pi) {
+// (K vectors in lockstep: see common-inl.h's lockstep)
+template <int K>
+HWY_INLINE void jsw_f_core(const dd::V2* u, const dd::V2* um1, const dd::V2* vm1, const M64* near,
+                           double pi, V64* res) {
     const D64 d;
     const jsw_param& P = jsw_par(pi);
     const dd::V2 Q{C(P.qh), C(P.ql)};
-    const dd::V2 pu = dd::mul_d(u, C(pi));
-    V64 res_near = hn::Zero(d), res_far = hn::Zero(d);
-    if (!hn::AllFalse(d, near)) {
-        const dd::V2 y1 = dd::mul(vm1, Q), y2 = dd::mul_d(um1, C(pi));
-        // keep the far lanes' arguments inside the series' range
-        const dd::V2 y1c{hn::IfThenElseZero(near, y1.hi), hn::IfThenElseZero(near, y1.lo)};
-        const dd::V2 y2c{hn::IfThenElseZero(near, y2.hi), hn::IfThenElseZero(near, y2.lo)};
-        const dd::V2 S = dd::add(dd::mul(pu, jsw_log1pmx(y1c)), dd::mul(Q, jsw_log1pmx(y2c)));
-        res_near = hn::Neg(dd::round(S));
+    dd::V2 pu[K];
+    V64 res_near[K], res_far[K];
+    bool any_near = false, all_near = true;
+    FDIV_EACH(k, K) {
+        pu[k] = dd::mul_d(u[k], C(pi));
+        res_near[k] = res_far[k] = hn::Zero(d);
+        any_near = any_near || !hn::AllFalse(d, near[k]);
+        all_near = all_near && hn::AllTrue(d, near[k]);
     }
-    if (!hn::AllTrue(d, near)) {
-        const dd::V2 m = dd::add(pu, Q);
-        const dd::V2 S = dd::add(dd::mul(pu, dd::log(dd::div(m, u))), dd::mul(Q, dd::log(m)));
-        res_far = hn::Neg(dd::round(S));
+    if (any_near) {
+        dd::V2 L1[K], L2[K];
+        FDIV_EACH(k, K) {
+            const dd::V2 y1 = dd::mul(vm1[k], Q), y2 = dd::mul_d(um1[k], C(pi));
+            // keep the far lanes' arguments inside the series' range
+            L1[k] = {hn::IfThenElseZero(near[k], y1.hi), hn::IfThenElseZero(near[k], y1.lo)};
+            L2[k] = {hn::IfThenElseZero(near[k], y2.hi), hn::IfThenElseZero(near[k], y2.lo)};
+        }
+        FDIV_EACH(k, K) L1[k] = jsw_log1pmx(L1[k]);
+        FDIV_EACH(k, K) L2[k] = jsw_log1pmx(L2[k]);
+        FDIV_EACH(k, K) {
+            res_near[k] = hn::Neg(dd::round(dd::add(dd::mul(pu[k], L1[k]), dd::mul(Q, L2[k]))));
+        }
     }
-    return hn::IfThenElse(near, res_near, res_far);
+    if (!all_near) {
+        dd::V2 m[K], L1[K], L2[K];
+        FDIV_EACH(k, K) {
+            m[k] = dd::add(pu[k], Q);
+            L1[k] = dd::div(m[k], u[k]);
+        }
+        FDIV_EACH(k, K) L1[k] = dd::log(L1[k]);
+        FDIV_EACH(k, K) L2[k] = dd::log(m[k]);
+        FDIV_EACH(k, K) {
+            res_far[k] = hn::Neg(dd::round(dd::add(dd::mul(pu[k], L1[k]), dd::mul(Q, L2[k]))));
+        }
+    }
+    FDIV_EACH(k, K) res[k] = hn::IfThenElse(near[k], res_near[k], res_far[k]);
 }
 
 // jsw_f_core's forms in plain double (float32): near u = 1 the two log1pmx terms (no
@@ -150,16 +187,27 @@ HWY_INLINE V64 jsw_f_core32(V64 u, V64 um1, V64 vm1, M64 near, double pi) {
 struct js_weighted_f {
     static constexpr double (*scalar)(double, double) = &js_weighted::f;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    static V64 eval(D64 d, V64 u, M64& rare, double pi) {
-        rare = outside(u, 1e-280, 1e280);
-        const V64 uc = hn::IfThenElse(rare, C(1.0), u);
-        const dd::V2 U{uc, hn::Zero(d)};
-        const dd::V2 um1 = dd::two_sum(uc, C(-1.0));
-        const dd::V2 vm1 = dd::div(dd::neg(um1), U);
-        const M64 near = hn::Lt(hn::Abs(um1.hi), C(0.25));
-        const V64 res = jsw_f_core(U, um1, vm1, near, pi);
-        rare = hn::Or(rare, hn::Eq(res, hn::Zero(d)));  // u = 1: the scalar's signed zero
-        return res;
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* u, V64* res, M64* rare, double pi) {
+        const D64 d;
+        dd::V2 U[K], um1[K], vm1[K];
+        M64 near[K];
+        FDIV_EACH(k, K) {
+            rare[k] = outside(u[k], 1e-280, 1e280);
+            U[k] = {hn::IfThenElse(rare[k], C(1.0), u[k]), hn::Zero(d)};
+            um1[k] = dd::two_sum(U[k].hi, C(-1.0));
+            vm1[k] = dd::div(dd::neg(um1[k]), U[k]);
+            near[k] = hn::Lt(hn::Abs(um1[k].hi), C(0.25));
+        }
+        jsw_f_core<K>(U, um1, vm1, near, pi, res);
+        // u = 1: the scalar's signed zero
+        FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Eq(res[k], hn::Zero(d)));
+    }
+    static V64 eval(D64, V64 u, M64& rare, double pi) {
+        V64 y;
+        evalk<1>(&u, &y, &rare, pi);
+        return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double pi) {
         rare = outside(u, 1e-280, 1e280);
@@ -176,18 +224,34 @@ struct js_weighted_f {
 struct js_weighted_f_logu {
     static constexpr double (*scalar)(double, double) = &js_weighted::f_logu;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    static V64 eval(D64 d, V64 r, M64& rare, double pi) {
-        rare = outside(hn::Abs(r), 1e-100, 600.0);
-        const V64 rc = hn::IfThenElse(rare, C(1.0), r);
-        const dd::ExpT ex = dd::exp_t(rc, hn::Zero(d));
-        const dd::V2 u = dd::exp_from(ex);
-        const dd::V2 um1 = dd::expm1_from(ex, rc, hn::Zero(d));
-        const dd::V2 vm1 = dd::div(dd::neg(um1), u);
-        const M64 near = hn::Lt(hn::Abs(rc), C(0.22));
-        const V64 res = jsw_f_core(u, um1, vm1, near, pi);
-        rare = hn::Or(rare, hn::Not(hn::Gt(res, hn::Zero(d))));
-        rare = hn::Or(rare, hn::Not(hn::Lt(res, C(DBL_MAX))));
-        return res;
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* r, V64* res, M64* rare, double pi) {
+        const D64 d;
+        dd::V2 u[K], um1[K], vm1[K];
+        M64 near[K];
+        V64 rc[K];
+        FDIV_EACH(k, K) {
+            rare[k] = outside(hn::Abs(r[k]), 1e-100, 600.0);
+            rc[k] = hn::IfThenElse(rare[k], C(1.0), r[k]);
+            near[k] = hn::Lt(hn::Abs(rc[k]), C(0.22));
+        }
+        FDIV_EACH(k, K) {
+            const dd::ExpT ex = dd::exp_t(rc[k], hn::Zero(d));
+            u[k] = dd::exp_from(ex);
+            um1[k] = dd::expm1_from(ex, rc[k], hn::Zero(d));
+        }
+        FDIV_EACH(k, K) vm1[k] = dd::div(dd::neg(um1[k]), u[k]);
+        jsw_f_core<K>(u, um1, vm1, near, pi, res);
+        FDIV_EACH(k, K) {
+            rare[k] = hn::Or(rare[k], hn::Not(hn::Gt(res[k], hn::Zero(d))));
+            rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(res[k], C(DBL_MAX))));
+        }
+    }
+    static V64 eval(D64, V64 r, M64& rare, double pi) {
+        V64 y;
+        evalk<1>(&r, &y, &rare, pi);
+        return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 r, M64& rare, double pi) {
         rare = outside(hn::Abs(r), 1e-100, 600.0);
@@ -256,20 +320,35 @@ HWY_INLINE jsw_side32 jsw_split32(V64 t, double pi, bool neg_y, double ycut, M64
 struct js_weighted_conj {
     static constexpr double (*scalar)(double, double) = &js_weighted::conj;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    static V64 eval(D64 d, V64 t, M64& rare, double pi) {
-        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
-        const jsw_side s = jsw_split(t, pi, true, jsw_par(pi).ycut, rare);
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* t, V64* res, M64* rare, double pi) {
+        const jsw_param& P = jsw_par(pi);
         const dd::V2 q = jsw_q(pi);
-        const dd::V2 rq{C(jsw_par(pi).rqh), C(jsw_par(pi).rql)};
-        const dd::V2 em = dd::expm1_x(s.arg.hi, s.arg.lo);
-        const dd::V2 z_far = dd::add_d(dd::mul(em, dd::mul_d(rq, C(-pi))), C(1.0));
-        const dd::V2 z_near = dd::mul(dd::neg(em), rq);
-        dd::V2 z{hn::IfThenElse(s.near, z_near.hi, z_far.hi),
-                 hn::IfThenElse(s.near, z_near.lo, z_far.lo)};
-        rare = hn::Or(rare, outside(z.hi, 1e-300, 1e300));
-        z = {hn::IfThenElse(rare, C(1.0), z.hi), hn::IfThenZeroElse(rare, z.lo)};
-        (void)d;
-        return dd::round(dd::neg(dd::mul(dd::log(z), q)));
+        const dd::V2 rq{C(P.rqh), C(P.rql)};
+        const dd::V2 rqp = dd::mul_d(rq, C(-pi));
+        jsw_side s[K];
+        dd::V2 z[K];
+        FDIV_EACH(k, K) {
+            rare[k] = outside(hn::Abs(t[k]), DBL_MIN, DBL_MAX);
+            s[k] = jsw_split(t[k], pi, true, P.ycut, rare[k]);
+        }
+        FDIV_EACH(k, K) z[k] = dd::expm1_x(s[k].arg.hi, s[k].arg.lo);
+        FDIV_EACH(k, K) {
+            const dd::V2 z_far = dd::add_d(dd::mul(z[k], rqp), C(1.0));
+            const dd::V2 z_near = dd::mul(dd::neg(z[k]), rq);
+            z[k] = {hn::IfThenElse(s[k].near, z_near.hi, z_far.hi),
+                    hn::IfThenElse(s[k].near, z_near.lo, z_far.lo)};
+            rare[k] = hn::Or(rare[k], outside(z[k].hi, 1e-300, 1e300));
+            z[k] = {hn::IfThenElse(rare[k], C(1.0), z[k].hi), hn::IfThenZeroElse(rare[k], z[k].lo)};
+        }
+        FDIV_EACH(k, K) z[k] = dd::log(z[k]);
+        FDIV_EACH(k, K) res[k] = dd::round(dd::neg(dd::mul(z[k], q)));
+    }
+    static V64 eval(D64, V64 t, M64& rare, double pi) {
+        V64 y;
+        evalk<1>(&t, &y, &rare, pi);
+        return y;
     }
     // float32: near, log z of z = -expm1(-y)/(1-pi) < 1/2; elsewhere log1p(-w) of
     // w = pi expm1(t/pi)/(1-pi) <= 1/2 (condition <= 1.5 either way).
@@ -293,25 +372,38 @@ struct js_weighted_conj {
 struct js_weighted_inv_df {
     static constexpr double (*scalar)(double, double) = &js_weighted::inv_df;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
-    static V64 eval(D64 d, V64 t, M64& rare, double pi) {
-        rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
-        const jsw_side s = jsw_split(t, pi, false, 1.0, rare);
+    static constexpr int lockstep = 4;
+    template <int K>
+    HWY_INLINE static void evalk(const V64* t, V64* res, M64* rare, double pi) {
         const dd::V2 q = jsw_q(pi);
-        const dd::ExpT ex = dd::exp_t(s.arg.hi, s.arg.lo);
-        const dd::V2 e = dd::exp_from(ex);
-        const dd::V2 em = dd::expm1_from(ex, s.arg.hi, s.arg.lo);
-        const dd::V2 num =
-            dd::V2{hn::IfThenElse(s.near, C(1.0), e.hi), hn::IfThenElseZero(hn::Not(s.near), e.lo)};
-        // far: 1 - pi e (>= 1 - 1/e); near: pi expm1(y)
-        const dd::V2 den_far = dd::add_d(dd::neg(dd::mul_d(e, C(pi))), C(1.0));
-        const dd::V2 den_near = dd::mul_d(em, C(pi));
-        const dd::V2 den{hn::IfThenElse(s.near, den_near.hi, den_far.hi),
-                         hn::IfThenElse(s.near, den_near.lo, den_far.lo)};
-        const V64 res = dd::round(dd::div(dd::mul(num, q), den));
-        rare = hn::Or(rare, jsw_not_finite(res));
-        rare = hn::Or(rare, hn::Lt(res, C(DBL_MIN)));
-        (void)d;
-        return res;
+        jsw_side s[K];
+        dd::V2 num[K], den[K];
+        FDIV_EACH(k, K) {
+            rare[k] = outside(hn::Abs(t[k]), DBL_MIN, DBL_MAX);
+            s[k] = jsw_split(t[k], pi, false, 1.0, rare[k]);
+        }
+        FDIV_EACH(k, K) {
+            const dd::ExpT ex = dd::exp_t(s[k].arg.hi, s[k].arg.lo);
+            const dd::V2 e = dd::exp_from(ex);
+            const dd::V2 em = dd::expm1_from(ex, s[k].arg.hi, s[k].arg.lo);
+            num[k] = dd::V2{hn::IfThenElse(s[k].near, C(1.0), e.hi),
+                            hn::IfThenElseZero(hn::Not(s[k].near), e.lo)};
+            // far: 1 - pi e (>= 1 - 1/e); near: pi expm1(y)
+            const dd::V2 den_far = dd::add_d(dd::neg(dd::mul_d(e, C(pi))), C(1.0));
+            const dd::V2 den_near = dd::mul_d(em, C(pi));
+            den[k] = {hn::IfThenElse(s[k].near, den_near.hi, den_far.hi),
+                      hn::IfThenElse(s[k].near, den_near.lo, den_far.lo)};
+        }
+        FDIV_EACH(k, K) {
+            res[k] = dd::round(dd::div(dd::mul(num[k], q), den[k]));
+            rare[k] = hn::Or(rare[k], jsw_not_finite(res[k]));
+            rare[k] = hn::Or(rare[k], hn::Lt(res[k], C(DBL_MIN)));
+        }
+    }
+    static V64 eval(D64, V64 t, M64& rare, double pi) {
+        V64 y;
+        evalk<1>(&t, &y, &rare, pi);
+        return y;
     }
     // float32: near ((1-pi)/pi)/expm1(y), elsewhere (1-pi) e/(1 - pi e), 1 - pi e >= 1 - 1/e.
     HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double pi) {
