@@ -597,3 +597,22 @@ def test_squared_hellinger_f_against_mpmath(target, div, scale, scalar):
     finally:
         _core._simd_set_enabled(True)
     assert _hellinger_worst(x, got, scale) <= 1.0
+
+
+def test_dense_sweep_findings_against_mpmath():
+    """Two contract breaks a dense sweep found: squared_hellinger f'' overflowed to +inf on
+    u in [2^-683.4, 2^-682.7] (u^-1.5 formed before the factor 1/2), and js_weighted(0.1)
+    f'(e^r) reached 5 ulp at r in [9.6, 34.9] (log1p of y near -0.9)."""
+    import mpmath as mp
+
+    with mp.workprec(300):
+        for x in ("0x1.c3ae100bbc451p-684", "0x1.42775df101f80p-683", "0x1.428a2f98d728cp-683"):
+            u = float.fromhex(x)
+            ref = float(mp.mpf(u) ** mp.mpf(-1.5) / 2)
+            assert fdiv.squared_hellinger.d2f(u) == ref
+        for x in ("0x1.246bf80dd9b35p+3", "0x1.51c387a79fed1p+4", "0x1.62e7bc03fccfdp+3"):
+            r = float.fromhex(x)
+            p = mp.mpf(0.1)
+            ref = -p * mp.log(p + (1 - p) * mp.exp(-mp.mpf(r)))
+            got = fdiv.ufuncs.js_weighted_df_logu(r, 0.1)
+            assert abs(mp.mpf(float(got)) - ref) <= 2 * np.spacing(float(ref))

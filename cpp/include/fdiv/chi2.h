@@ -138,6 +138,9 @@ struct squared_hellinger {
     static double d2f(double u) {
         if (!(u >= 0.0)) return nan;
         if (u == 0.0) return inf;
+        // below 1, 4 (4u)^(-3/2): u^(-3/2) alone overflows for u < 2^-682.7 where half of it
+        // does not (the factors 4 are exact; above 1 the result may be subnormal)
+        if (u < 1.0) return 4.0 * std::pow(4.0 * u, -1.5);
         return 0.5 * std::pow(u, -1.5);
     }
     static double f_logu(double r) {
