@@ -199,11 +199,6 @@ struct alpha_f {
         alpha_f_core<K>(L, t, near, a, rare, y);
         FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(y[k]), C(DBL_MAX))));
     }
-    static V64 eval(D64, V64 u, M64& rare, double a) {
-        V64 y;
-        evalk<1>(&u, &y, &rare, a);
-        return y;
-    }
     HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double a) {
         rare = not_normal_pos(u);
         const V64 uc = hn::IfThenElse(rare, C(1.0), u);
@@ -236,11 +231,6 @@ struct alpha_f_logu {
         FDIV_EACH(k, K) t[k].e = dd::exp_t(t[k].r, hn::Zero(d));
         alpha_f_core<K>(R, t, near, a, rare, y);
         FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(y[k]), C(DBL_MAX))));
-    }
-    static V64 eval(D64, V64 r, M64& rare, double a) {
-        V64 y;
-        evalk<1>(&r, &y, &rare, a);
-        return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 r, M64& rare, double a) {
         rare = outside(hn::Abs(r), 1e-90, 700.0);
@@ -277,11 +267,6 @@ struct alpha_df {
         }
         FDIV_EACH(k, K) x[k] = dd::expm1_x(x[k].hi, x[k].lo);
         FDIV_EACH(k, K) y[k] = dd::round(dd::mul(x[k], dd2(P.rbh, P.rbl)));
-    }
-    static V64 eval(D64, V64 u, M64& rare, double a) {
-        V64 y;
-        evalk<1>(&u, &y, &rare, a);
-        return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);
@@ -340,11 +325,6 @@ struct alpha_conj {
             rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(res[k]), C(DBL_MAX))));
         }
     }
-    static V64 eval(D64, V64 t, M64& rare, double a) {
-        V64 y;
-        evalk<1>(&t, &y, &rare, a);
-        return y;
-    }
     HWY_INLINE static V64 eval32(D64, V64 t, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
@@ -380,11 +360,6 @@ struct alpha_inv_df {
         // e^(yh + yl) in dd (dd::exp_t, 2^-62) rounded once, after y within 2^-62.9 |y| <=
         // 2^-53.4 (|y| <= 700)
         FDIV_EACH(k, K) res[k] = dd::round(dd::exp_x(y[k].hi, y[k].lo));
-    }
-    static V64 eval(D64, V64 t, M64& rare, double a) {
-        V64 y;
-        evalk<1>(&t, &y, &rare, a);
-        return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double a) {
         const alpha_param& P = alpha_par(a);

@@ -444,6 +444,20 @@ struct has_eval32 : std::false_type {};
 template <class K>
 struct has_eval32<K, std::void_t<decltype(&K::eval32)>> : std::true_type {};
 
+// Kernels of long dependent chains whose float64 form is written for K vectors in lockstep
+// (each step applied to every vector before the next, so that the K independent chains
+// interleave and fill the pipeline that one chain leaves waiting on latencies) provide
+//   static constexpr int lockstep = K;
+//   template <int K> static void evalk(const V64* x, V64* y, M64* rare, P... p);
+// and no eval (a single vector runs evalk<1>): each lane is computed exactly as evalk<1> does
+// (forms chosen per lane; a form run for the whole group where any vector needs it), so a
+// result does not depend on its element's position.  The promoted float32 path keeps eval32.
+template <class K, class = void>
+struct lockstep : std::integral_constant<int, 1> {};
+template <class K>
+struct lockstep<K, std::void_t<decltype(K::lockstep)>> : std::integral_constant<int, K::lockstep> {
+};
+
 // One vector of inputs: evaluate, store, and recompute the rare lanes.
 template <class K, class In, class Out, class... P>
 HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, bool stream, P... p) {
@@ -452,6 +466,10 @@ HWY_INLINE void unary_block(const In* in, Out* out, std::size_t count, bool stre
     auto rare = hn::Lt(x, x);  // all false
     if constexpr (sizeof(In) == 4 && has_eval32<K>::value) {
         const auto y = K::eval32(d, x, rare, p...);
+        store_block<K>(d, x, y, rare, out, count, stream, p...);
+    } else if constexpr (lockstep<K>::value > 1) {
+        V64 y;
+        K::template evalk<1>(&x, &y, &rare, p...);
         store_block<K>(d, x, y, rare, out, count, stream, p...);
     } else {
         const auto y = K::eval(d, x, rare, p...);
@@ -482,20 +500,6 @@ HWY_INLINE void unary_block2(const In* in, Out* out, std::size_t N, bool stream,
     store_block<K>(d, x0, y0, rare0, out, N, stream, p...);
     store_block<K>(d, x1, y1, rare1, out + N, N, stream, p...);
 }
-
-// Kernels of long dependent chains whose float64 form is written for K vectors in lockstep
-// (each step applied to every vector before the next, so that the K independent chains
-// interleave and fill the pipeline that one chain leaves waiting on latencies) provide
-//   static constexpr int lockstep = K;
-//   template <int K> static void evalk(const V64* x, V64* y, M64* rare, P... p);
-// with eval = evalk<1>: each lane is computed exactly as eval does (forms chosen per lane; a
-// form run for the whole group where any vector needs it), so a result does not depend on
-// its element's position.  The promoted float32 path keeps eval32.
-template <class K, class = void>
-struct lockstep : std::integral_constant<int, 1> {};
-template <class K>
-struct lockstep<K, std::void_t<decltype(K::lockstep)>> : std::integral_constant<int, K::lockstep> {
-};
 
 template <class K, class In, class Out, class... P>
 HWY_INLINE void unary_block_k(const In* in, Out* out, std::size_t N, bool stream, P... p) {

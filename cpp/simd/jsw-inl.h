@@ -80,11 +80,6 @@ struct js_weighted_df {
             rare[k] = hn::Or(rare[k], hn::Eq(res[k], hn::Zero(d)));  // u = 1: the scalar's -0
         }
     }
-    static V64 eval(D64, V64 u, M64& rare, double pi) {
-        V64 y;
-        evalk<1>(&u, &y, &rare, pi);
-        return y;
-    }
     // float32: log1p(y), y = u/m - 1 = (1 - pi)(u - 1)/m, where u/m >= 1/2 (condition <= 1.5),
     // log(u/m) below; plain double.
     HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double pi) {
@@ -204,11 +199,6 @@ struct js_weighted_f {
         // u = 1: the scalar's signed zero
         FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Eq(res[k], hn::Zero(d)));
     }
-    static V64 eval(D64, V64 u, M64& rare, double pi) {
-        V64 y;
-        evalk<1>(&u, &y, &rare, pi);
-        return y;
-    }
     HWY_INLINE static V64 eval32(D64 d, V64 u, M64& rare, double pi) {
         rare = outside(u, 1e-280, 1e280);
         const V64 uc = hn::IfThenElse(rare, C(1.0), u);
@@ -247,11 +237,6 @@ struct js_weighted_f_logu {
             rare[k] = hn::Or(rare[k], hn::Not(hn::Gt(res[k], hn::Zero(d))));
             rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(res[k], C(DBL_MAX))));
         }
-    }
-    static V64 eval(D64, V64 r, M64& rare, double pi) {
-        V64 y;
-        evalk<1>(&r, &y, &rare, pi);
-        return y;
     }
     HWY_INLINE static V64 eval32(D64 d, V64 r, M64& rare, double pi) {
         rare = outside(hn::Abs(r), 1e-100, 600.0);
@@ -345,11 +330,6 @@ struct js_weighted_conj {
         FDIV_EACH(k, K) z[k] = dd::log(z[k]);
         FDIV_EACH(k, K) res[k] = dd::round(dd::neg(dd::mul(z[k], q)));
     }
-    static V64 eval(D64, V64 t, M64& rare, double pi) {
-        V64 y;
-        evalk<1>(&t, &y, &rare, pi);
-        return y;
-    }
     // float32: near, log z of z = -expm1(-y)/(1-pi) < 1/2; elsewhere log1p(-w) of
     // w = pi expm1(t/pi)/(1-pi) <= 1/2 (condition <= 1.5 either way).
     HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double pi) {
@@ -399,11 +379,6 @@ struct js_weighted_inv_df {
             rare[k] = hn::Or(rare[k], jsw_not_finite(res[k]));
             rare[k] = hn::Or(rare[k], hn::Lt(res[k], C(DBL_MIN)));
         }
-    }
-    static V64 eval(D64, V64 t, M64& rare, double pi) {
-        V64 y;
-        evalk<1>(&t, &y, &rare, pi);
-        return y;
     }
     // float32: near ((1-pi)/pi)/expm1(y), elsewhere (1-pi) e/(1 - pi e), 1 - pi e >= 1 - 1/e.
     HWY_INLINE static V64 eval32(D64 d, V64 t, M64& rare, double pi) {
