@@ -1,8 +1,8 @@
-// One of the two translation units that include foreach_target.h: it compiles the array
+// One of the three translation units that include foreach_target.h: it compiles the array
 // drivers of the vectorised ufuncs of FDIV_SIMD_UNARY_A (list.h) once per Highway target and
 // exports plain entry points (dispatch.h) that pick the best target at run time; dispatch2.cc
-// does the same for FDIV_SIMD_UNARY_B and the families, so that a build compiles the two
-// halves on two cores at once.  Without Highway it provides the same entry points with
+// does the same for FDIV_SIMD_UNARY_B and dispatch3.cc for the families, so that a build
+// compiles the kernels on several cores at once.  Without Highway it provides the same entry points with
 // nothing vectorised.
 #include "simd/dispatch.h"
 
@@ -91,7 +91,7 @@ const std::unordered_map<std::string, unary>& unary_table() {
 const std::unordered_map<std::string, param>& param_table() {
     static const std::unordered_map<std::string, param> t = [] {
         std::unordered_map<std::string, param> m;
-        add_param_b(m);
+        add_param_c(m);
         return m;
     }();
     return t;
@@ -118,6 +118,7 @@ std::vector<std::string> native_float32() {
     std::vector<std::string> v;
     HWY_DYNAMIC_DISPATCH(native32_names)(&v);
     add_native32_b(&v);
+    add_native32_c(&v);
     return v;
 }
 

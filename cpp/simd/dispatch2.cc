@@ -1,7 +1,7 @@
 // The second translation unit of the vector kernels (see dispatch.cc): FDIV_SIMD_UNARY_B (js,
-// gan, the softened entries and the double-double kernels of extra-inl.h) and the families
-// (FDIV_SIMD_PARAM), compiled once per Highway target with their own exports; their entry points
-// join dispatch.cc's name tables through add_*_b.
+// gan, the softened entries and the double-double kernels of extra-inl.h), compiled once per
+// Highway target with their own exports; their entry points join dispatch.cc's name tables
+// through add_*_b.  The families are in dispatch3.cc.
 #include "simd/dispatch.h"
 #include "simd/glue.h"
 #include "simd/list.h"
@@ -14,11 +14,8 @@
 // clang-format off
 #include "hwy/highway.h"
 #include "simd/common-inl.h"
-#include "simd/alpha-inl.h"
 #include "simd/extra-inl.h"
 #include "simd/js-inl.h"
-#include "simd/jsw-inl.h"
-#include "simd/members-inl.h"
 // clang-format on
 
 HWY_BEFORE_NAMESPACE();
@@ -26,12 +23,8 @@ namespace fdv {
 namespace HWY_NAMESPACE {
 
 FDIV_SIMD_UNARY_B(FDIV_SIMD_DEFINE)
-FDIV_SIMD_PARAM(FDIV_SIMD_DEFINE_P)
 
-void native32_names_b(std::vector<std::string>* out) {
-    FDIV_SIMD_UNARY_B(FDIV_SIMD_NATIVE32)
-    FDIV_SIMD_PARAM(FDIV_SIMD_NATIVE32)
-}
+void native32_names_b(std::vector<std::string>* out) { FDIV_SIMD_UNARY_B(FDIV_SIMD_NATIVE32) }
 
 }  // namespace HWY_NAMESPACE
 }  // namespace fdv
@@ -42,20 +35,15 @@ HWY_AFTER_NAMESPACE();
 namespace fdv {
 
 FDIV_SIMD_UNARY_B(FDIV_SIMD_EXPORT)
-FDIV_SIMD_PARAM(FDIV_SIMD_EXPORT)
 HWY_EXPORT(native32_names_b);
 
 namespace simd {
 namespace {
 FDIV_SIMD_UNARY_B(FDIV_SIMD_ENTRY)
-FDIV_SIMD_PARAM(FDIV_SIMD_ENTRY_P)
 }  // namespace
 
 void add_unary_b(std::unordered_map<std::string, unary>& t) {
     t.insert({FDIV_SIMD_UNARY_B(FDIV_SIMD_ROW)});
-}
-void add_param_b(std::unordered_map<std::string, param>& t) {
-    t.insert({FDIV_SIMD_PARAM(FDIV_SIMD_ROW)});
 }
 void add_native32_b(std::vector<std::string>* v) { HWY_DYNAMIC_DISPATCH(native32_names_b)(v); }
 

@@ -1,4 +1,4 @@
-// Macros shared by the two kernel translation units (dispatch.cc, dispatch2.cc): the
+// Macros shared by the kernel translation units (dispatch.cc, dispatch2.cc, dispatch3.cc): the
 // per-target array drivers, their exports and entry points, and the rows of the name tables.
 #pragma once
 
@@ -44,8 +44,9 @@
 #define FDIV_SIMD_ROW(id, m) {#id "_" #m, {&id##_##m##_f64, &id##_##m##_f32}},
 
 namespace fdv::simd {
-// dispatch2.cc's rows of the name tables and its float32-lane names
+// dispatch2.cc's and dispatch3.cc's rows of the name tables and their float32-lane names
 void add_unary_b(std::unordered_map<std::string, unary>& t);
-void add_param_b(std::unordered_map<std::string, param>& t);
 void add_native32_b(std::vector<std::string>* v);
+void add_param_c(std::unordered_map<std::string, param>& t);
+void add_native32_c(std::vector<std::string>* v);
 }  // namespace fdv::simd

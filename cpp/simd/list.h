@@ -163,8 +163,8 @@
     X(softened_reverse_kl, ratio_activation)
 
 // the kernels in k
-// The two halves compiled by dispatch.cc (A) and dispatch2.cc (B, with the families), split
-// so that their compile times are about even.
+// The parts compiled by dispatch.cc (A), dispatch2.cc (B) and dispatch3.cc (the families,
+// FDIV_SIMD_PARAM), split so that their compile times are about even.
 #define FDIV_SIMD_UNARY_A(X) FDIV_SIMD_KL(X) FDIV_SIMD_CHI2(X) FDIV_SIMD_TV(X)
 #define FDIV_SIMD_UNARY_B(X) FDIV_SIMD_JS(X) FDIV_SIMD_EXTRA(X)
 
