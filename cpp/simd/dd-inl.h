@@ -121,7 +121,10 @@ HWY_INLINE V64 lookup16(const double* t, hn::Vec<hn::RebindToSigned<D64>> i) {
 // r - r^2/2 formed exactly in dd (TwoProd, FastTwoSum) and r^3 P (< 2^-12 of the value) in double;
 // k LN2_HI + LOGC_HI is exact (multiples of 2^-42 below 2^10), and one TwoSum joins it to r.
 // No division; next to x = 1 (c = 1) nothing cancels, and elsewhere |log x| >= |log c|/2.
-HWY_INLINE V2 log(V64 x) {
+// With a low part (log of xh + xl, |xl| <= ulp(xh)): z invc (1 + xl/xh) = 1 + r + e + xl 2^-k invc,
+// so xl 2^-k invc (2^-k in two factors, each a normal double) joins e, |e| <= 2^-52: no division.
+template <bool kLow>
+HWY_INLINE V2 log_impl(V64 x, V64 xl) {
     const D64 d;
     const hn::RebindToSigned<D64> di;
     const auto bits = hn::BitCast(di, x);
@@ -132,7 +135,14 @@ HWY_INLINE V2 log(V64 x) {
     const V64 kf = hn::ConvertTo(d, k);
     const V64 invc = lookup16(ddtab::kLogInvC, i);
     const V64 p = hn::Mul(z, invc);
-    const V64 e = fma(z, invc, hn::Neg(p));
+    V64 e = fma(z, invc, hn::Neg(p));
+    if constexpr (kLow) {
+        const auto k1 = hn::ShiftRight<1>(k);
+        const auto s1 = hn::BitCast(d, hn::ShiftLeft<52>(hn::Sub(hn::Set(di, 1023), k1)));
+        const auto s2 =
+            hn::BitCast(d, hn::ShiftLeft<52>(hn::Sub(hn::Set(di, 1023), hn::Sub(k, k1))));
+        e = hn::MulAdd(hn::Mul(hn::Mul(xl, s1), s2), invc, e);
+    }
     const V64 r = hn::Sub(p, C(1.0));
     V64 P = C(1.0 / 13);
     for (int n = 9; n >= 0; --n) P = hn::MulAdd(P, r, C((n % 2 ? -1.0 : 1.0) / (n + 3)));
@@ -148,11 +158,9 @@ HWY_INLINE V2 log(V64 x) {
     const V64 cl = hn::MulAdd(kf, C(ddtab::kLogLn2[1]), lookup16(ddtab::kLogCLo, i));
     return fast_two_sum(H.hi, hn::Add(lo, hn::Add(H.lo, cl)));
 }
+HWY_INLINE V2 log(V64 x) { return log_impl<false>(x, x); }
 // log(x.hi + x.lo) for finite normal x.hi > 0, |x.lo| <= ulp(x.hi)
-HWY_INLINE V2 log(V2 x) {
-    V2 l = log(x.hi);
-    return add_d(l, hn::Div(x.lo, x.hi));
-}
+HWY_INLINE V2 log(V2 x) { return log_impl<true>(x.hi, x.lo); }
 
 // 1/(k+3)!, k = 0..12: the Taylor coefficients of (e^s - 1 - s - s^2/2)/s^3
 constexpr double kInvFact3[13] = {1.0 / 6,

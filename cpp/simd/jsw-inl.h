@@ -109,15 +109,15 @@ HWY_INLINE dd::V2 jsw_log1pmx(dd::V2 y) {
     return dd::add_d(dd::neg(dd::mul(y, z)), hn::Mul(hn::Mul(z.hi, w), R));
 }
 
-// f = -(pi u log(m/u) + (1-pi) log m), m = pi u + 1 - pi, from u, u - 1 and 1/u - 1 in dd.
+// f = -(pi u log(m/u) + (1-pi) log m), m = pi u + 1 - pi, from u and u - 1 in dd.
 // Near u = 1 (`near`: |u - 1| < 1/4) the two terms cancel to second order; there
 //   f = -pi u L((1-pi)(1/u - 1)) - (1-pi) L(pi (u - 1)),
 // a sum of two non-negative terms.  Elsewhere the direct form cancels at most a factor 8, and
 // its logs (of dd m and m/u) keep ~2^-63.
 // (K vectors in lockstep: see common-inl.h's lockstep)
 template <int K>
-HWY_INLINE void jsw_f_core(const dd::V2* u, const dd::V2* um1, const dd::V2* vm1, const M64* near,
-                           double pi, V64* res) {
+HWY_INLINE void jsw_f_core(const dd::V2* u, const dd::V2* um1, const M64* near, double pi,
+                           V64* res) {
     const D64 d;
     const jsw_param& P = jsw_par(pi);
     const dd::V2 Q{C(P.qh), C(P.ql)};
@@ -133,7 +133,9 @@ HWY_INLINE void jsw_f_core(const dd::V2* u, const dd::V2* um1, const dd::V2* vm1
     if (any_near) {
         dd::V2 L1[K], L2[K];
         FDIV_EACH(k, K) {
-            const dd::V2 y1 = dd::mul(vm1[k], Q), y2 = dd::mul_d(um1[k], C(pi));
+            // 1/u - 1 (its division only where a lane is near)
+            const dd::V2 vm1 = dd::div(dd::neg(um1[k]), u[k]);
+            const dd::V2 y1 = dd::mul(vm1, Q), y2 = dd::mul_d(um1[k], C(pi));
             // keep the far lanes' arguments inside the series' range
             L1[k] = {hn::IfThenElseZero(near[k], y1.hi), hn::IfThenElseZero(near[k], y1.lo)};
             L2[k] = {hn::IfThenElseZero(near[k], y2.hi), hn::IfThenElseZero(near[k], y2.lo)};
@@ -186,16 +188,15 @@ struct js_weighted_f {
     template <int K>
     HWY_INLINE static void evalk(const V64* u, V64* res, M64* rare, double pi) {
         const D64 d;
-        dd::V2 U[K], um1[K], vm1[K];
+        dd::V2 U[K], um1[K];
         M64 near[K];
         FDIV_EACH(k, K) {
             rare[k] = outside(u[k], 1e-280, 1e280);
             U[k] = {hn::IfThenElse(rare[k], C(1.0), u[k]), hn::Zero(d)};
             um1[k] = dd::two_sum(U[k].hi, C(-1.0));
-            vm1[k] = dd::div(dd::neg(um1[k]), U[k]);
             near[k] = hn::Lt(hn::Abs(um1[k].hi), C(0.25));
         }
-        jsw_f_core<K>(U, um1, vm1, near, pi, res);
+        jsw_f_core<K>(U, um1, near, pi, res);
         // u = 1: the scalar's signed zero
         FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Eq(res[k], hn::Zero(d)));
     }
@@ -218,7 +219,7 @@ struct js_weighted_f_logu {
     template <int K>
     HWY_INLINE static void evalk(const V64* r, V64* res, M64* rare, double pi) {
         const D64 d;
-        dd::V2 u[K], um1[K], vm1[K];
+        dd::V2 u[K], um1[K];
         M64 near[K];
         V64 rc[K];
         FDIV_EACH(k, K) {
@@ -231,8 +232,7 @@ struct js_weighted_f_logu {
             u[k] = dd::exp_from(ex);
             um1[k] = dd::expm1_from(ex, rc[k], hn::Zero(d));
         }
-        FDIV_EACH(k, K) vm1[k] = dd::div(dd::neg(um1[k]), u[k]);
-        jsw_f_core<K>(u, um1, vm1, near, pi, res);
+        jsw_f_core<K>(u, um1, near, pi, res);
         FDIV_EACH(k, K) {
             rare[k] = hn::Or(rare[k], hn::Not(hn::Gt(res[k], hn::Zero(d))));
             rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(res[k], C(DBL_MAX))));
