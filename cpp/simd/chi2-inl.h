@@ -70,8 +70,16 @@ struct squared_hellinger_f {
         rare = outside(u, 0.0, L::big);
         const V s = hn::Sqrt(u);
         const V s2 = hn::Add(s, s);  // u = 0: s = 0, and the residual 0 over 1
-        const V sl =
-            hn::Div(fma(hn::Neg(s), s, u), hn::IfThenElse(hn::Eq(s2, hn::Zero(d)), C(d, 1.0), s2));
+        const V res = fma(hn::Neg(s), s, u);
+        const V den = hn::IfThenElse(hn::Eq(s2, hn::Zero(d)), C(d, 1.0), s2);
+        // (double lanes: res times an ulp-accurate 1/den, recip; sl is below ulp(s)/2, and
+        // t = s - 1 + sl is at least 2^-53 where sl is not zero)
+        V sl;
+        if constexpr (sizeof(hn::TFromD<D>) == 8) {
+            sl = hn::Mul(res, recip(den));
+        } else {
+            sl = hn::Div(res, den);
+        }
         V th, tl;
         two_sum(s, C(d, -1.0), th, tl);
         tl = hn::Add(tl, sl);

@@ -115,6 +115,24 @@ HWY_INLINE V fma(V a, V b, V c) {
 #endif
 }
 
+// 1/x for 2^-1022 <= |x| <= 2^1022, within about an ulp (not correctly rounded): on AVX-512
+// double lanes VRCP14PD (2^-14) and two Newton steps y + y (1 - x y) (2^-28, then the rounding
+// of the last FMA), because the division's throughput (16 cycles a vector on Intel) is what the
+// kernels that need one waited on; a division on every other target and lane type.
+template <class V>
+HWY_INLINE V recip(V x) {
+    const hn::DFromV<V> d;
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+    if constexpr (sizeof(hn::TFromV<V>) == 8 && hn::MaxLanes(d) == 8) {
+        const V one = C(d, 1.0);
+        V y{_mm512_rcp14_pd(x.raw)};
+        y = hn::MulAdd(y, hn::NegMulAdd(x, y, one), y);
+        return hn::MulAdd(y, hn::NegMulAdd(x, y, one), y);
+    }
+#endif
+    return hn::Div(C(d, 1.0), x);
+}
+
 // lanes outside [lo, hi], NaN included (lo and hi representable in the lane type)
 template <class V>
 HWY_INLINE hn::Mask<hn::DFromV<V>> outside(V x, double lo, double hi) {

@@ -80,14 +80,17 @@ HWY_INLINE V2 mul_d(V2 a, V64 b) {
 }
 // a / b with one division: q = a.hi (1/b.hi) (two roundings), the residual
 // a - q b = (a.hi - q b.hi) + a.lo - q b.lo (the first part exact by FMA) times 1/b.hi
-// corrects it to ~2^-103 relative (the division's throughput, not its result, is what the
-// double-double kernels waited on).  Needs 1/b.hi normal: |b.hi| in [2^-1022, 2^1022].
-HWY_INLINE V2 div(V2 a, V2 b) {
-    const V64 inv = hn::Div(C(1.0), b.hi);
+// corrects it to ~2^-104 relative, what log(a/b) next to a = b needs (js_weighted f'
+// at u = 1 - 2^-53).  (The division's throughput, not its result, is what the double-double
+// kernels waited on.)  Needs 1/b.hi normal: |b.hi| in [2^-1022, 2^1022].
+HWY_INLINE V2 div_with(V2 a, V2 b, V64 inv) {
     const V64 q = hn::Mul(a.hi, inv);
     const V64 r = hn::Sub(hn::Add(fma(hn::Neg(q), b.hi, a.hi), a.lo), hn::Mul(q, b.lo));
     return fast_two_sum(q, hn::Mul(r, inv));
 }
+HWY_INLINE V2 div(V2 a, V2 b) { return div_with(a, b, hn::Div(C(1.0), b.hi)); }
+// a / b to ~2^-102 relative from recip's reciprocal (no division on AVX-512)
+HWY_INLINE V2 div_r(V2 a, V2 b) { return div_with(a, b, recip(b.hi)); }
 HWY_INLINE V64 round(V2 a) { return hn::Add(a.hi, a.lo); }
 // 1/(h + l) as a dd constant (per call: a parameter's reciprocal, so that kernels multiply)
 HWY_INLINE V2 recip(double h, double l) {

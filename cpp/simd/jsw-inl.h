@@ -150,7 +150,7 @@ HWY_INLINE void jsw_f_core(const dd::V2* u, const dd::V2* um1, const M64* near, 
         dd::V2 m[K], L1[K], L2[K];
         FDIV_EACH(k, K) {
             m[k] = dd::add(pu[k], Q);
-            L1[k] = dd::div(m[k], u[k]);
+            L1[k] = dd::div_r(m[k], u[k]);  // (|log(m/u)| > 2^-25 here)
         }
         FDIV_EACH(k, K) L1[k] = dd::log(L1[k]);
         FDIV_EACH(k, K) L2[k] = dd::log(m[k]);
