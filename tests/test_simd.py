@@ -599,6 +599,23 @@ def test_squared_hellinger_f_against_mpmath(target, div, scale, scalar):
     assert _hellinger_worst(x, got, scale) <= 1.0
 
 
+def test_triangular_d2f_where_it_is_subnormal():
+    """triangular f'' = 8 (u+1)^-3 is subnormal from u ~ 1e103 on: 8 sh^-3 rounded sh^-3 to
+    the subnormal grid first and the factor 8 took that to 4 ulp (u = 1.47e105); (sh/2)^-3
+    rounds once.  le_cam's half of it: 2 ulp before, 1 now."""
+    import mpmath as mp
+
+    u = np.concatenate(
+        [[1.4702860145405974e105, 2.217029715307236e107], np.geomspace(1e100, 1e110, 400)]
+    )
+    with mp.workprec(200):
+        for name, c in (("triangular", 8), ("le_cam", 4)):
+            got = fdiv.get(name).d2f(u)
+            ref = np.array([float(c * (mp.mpf(float(x)) + 1) ** -3) for x in u])
+            err = np.abs(got - ref) / np.spacing(ref)
+            assert err.max() <= 1.0, (name, u[np.argmax(err)], err.max())
+
+
 def test_dense_sweep_findings_against_mpmath():
     """Two contract breaks a dense sweep found: squared_hellinger f'' overflowed to +inf on
     u in [2^-683.4, 2^-682.7] (u^-1.5 formed before the factor 1/2), and js_weighted(0.1)
