@@ -616,6 +616,23 @@ def test_triangular_d2f_where_it_is_subnormal():
             assert err.max() <= 1.0, (name, u[np.argmax(err)], err.max())
 
 
+def test_softened_kl_f_logu_near_zero():
+    """softened_kl f(e^r) = (1 + e^r) log1p(expm1(r)/2) took 1 + e^r from exp, whose error
+    reached the result: 4 ulp at r = 0.0076 (vector); 2 + expm1(r) rounds once."""
+    import mpmath as mp
+
+    rng = np.random.default_rng(11)
+    r = np.concatenate([[0.007605520735595006], rng.uniform(-0.05, 0.05, 3000)])
+    with mp.workprec(200):
+        ref = []
+        for x in r:
+            e = mp.expm1(mp.mpf(float(x)))
+            ref.append(float((2 + e) * mp.log1p(e / 2)))
+    ref = np.array(ref)
+    err = np.abs(fdiv.softened_kl.f_logu(r) - ref) / np.spacing(np.abs(ref))
+    assert err.max() <= 3.0, (r[np.argmax(err)], err.max())
+
+
 def test_dense_sweep_findings_against_mpmath():
     """Two contract breaks a dense sweep found: squared_hellinger f'' overflowed to +inf on
     u in [2^-683.4, 2^-682.7] (u^-1.5 formed before the factor 1/2), and js_weighted(0.1)

@@ -548,9 +548,9 @@ struct softened_kl_f_logu {
     static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(r, -L::emax, L::emax);
-        V er;  // e^r with expm1(r) from one reduction
-        const V em = expm1_exp(r, &er);
-        return hn::Mul(hn::Add(C(d, 1.0), er), hn::Log1p(d, hn::Mul(C(d, 0.5), em)));
+        // (2 + expm1(r)) log1p(expm1(r)/2), as the scalar kernel
+        const V em = expm1(r);
+        return hn::Mul(hn::Add(C(d, 2.0), em), hn::Log1p(d, hn::Mul(C(d, 0.5), em)));
     }
 };
 // 1 + log((1 + e^r)/2)
