@@ -99,8 +99,13 @@ struct reverse_kl_df {
     template <class D>
     static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
-        rare = hn::Not(hn::Gt(u, hn::Zero(d)));
-        return hn::Div(C(d, -1.0), u);
+        // recip's range (double); zero, subnormal, huge, inf and NaN lanes go to the scalar -1/u
+        if constexpr (sizeof(hn::TFromD<D>) == 8) {
+            rare = outside(u, 0x1p-1022, 0x1p1022);
+        } else {
+            rare = hn::Not(hn::Gt(u, hn::Zero(d)));
+        }
+        return hn::Neg(recip(u));
     }
 };
 FDIV_SIMD_PURE(reverse_kl_f_logu, reverse_kl::f_logu, hn::Neg(x))
@@ -136,8 +141,13 @@ struct reverse_kl_inv_df {
     template <class D>
     static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
-        rare = hn::Not(hn::Lt(t, hn::Zero(d)));
-        return hn::Div(C(d, -1.0), t);
+        // as reverse_kl_df, for -t
+        if constexpr (sizeof(hn::TFromD<D>) == 8) {
+            rare = outside(t, -0x1p1022, -0x1p-1022);
+        } else {
+            rare = hn::Not(hn::Lt(t, hn::Zero(d)));
+        }
+        return recip(hn::Neg(t));
     }
 };
 // -e^-v < 0 strictly for v <= emax: step_inside has nothing to do there.
