@@ -133,6 +133,18 @@ HWY_INLINE V recip(V x) {
     return hn::Div(C(d, 1.0), x);
 }
 
+// 1/x to within 2^-14 relative on AVX-512 double lanes (VRCP14PD alone: 1/0 = inf, 1/inf = 0,
+// NaN stays NaN, never a NaN from a number), a division elsewhere: for the series degrees, which
+// need the quotient only to well inside the margin that their callers add.
+template <class V>
+HWY_INLINE V recip_approx(V x) {
+    const hn::DFromV<V> d;
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+    if constexpr (sizeof(hn::TFromV<V>) == 8 && hn::MaxLanes(d) == 8)
+        return V{_mm512_rcp14_pd(x.raw)};
+#endif
+    return hn::Div(C(d, 1.0), x);
+}
 // lanes outside [lo, hi], NaN included (lo and hi representable in the lane type)
 template <class V>
 HWY_INLINE hn::Mask<hn::DFromV<V>> outside(V x, double lo, double hi) {
@@ -281,8 +293,11 @@ HWY_INLINE V log1pmx_from(V y, F log1p_y) {
     // largest of the vector need the mask.
     const hn::RebindToSigned<decltype(d)> di;
     const V e = hn::ConvertTo(d, hn::ShiftRight<L::mant>(hn::BitCast(di, w)));
-    const V deg =
-        hn::Min(hn::Ceil(hn::Div(C(d, L::ser_bits), hn::Sub(C(d, L::bias - 1), e))), C(d, 60.0));
+    // (the quotient from recip_approx, raised by 2^-12 > its error: a degree never below the
+    // exact one, and one above it where ser_bits/b is within 2^-12 below an integer)
+    const V deg = hn::Min(hn::Ceil(hn::Mul(C(d, L::ser_bits * (1 + 0x1p-12)),
+                                           recip_approx(hn::Sub(C(d, L::bias - 1), e)))),
+                          C(d, 60.0));
     const V s = hn::Mul(hn::Mul(z, w), odd_series(d, w, deg));
     // -y^2/(2 + y) + 2 s, with y^2/(2 + y) = y z: two roundings either way, one division less
     const V ser = hn::Sub(hn::Add(s, s), hn::Mul(yb, z));
