@@ -348,36 +348,70 @@ struct js_weighted_conj {
     }
 };
 
-// (f')^-1(t) = (1-pi) e/(1 - pi e), e = e^{t/pi}; near the boundary ((1-pi)/pi)/expm1(y).
+// (f')^-1(t) = (1-pi)/(e^{-t/pi} - pi), where e^{-t/pi} = pi e^y >= e pi (y = (B - t)/pi >= 1:
+// the subtraction cancels at most e/(e - 1)), and ((1-pi)/pi)/expm1(y) near the boundary
+// (y < 1).  The exponent -t/pi or y is a dd, so is the denominator (dd::exp_t, ~2^-62); the
+// quotient n/d of the dd numerator and denominator is rounded once: f0 = nh/dh, then
+// f0 + (nh - f0 dh + nl - f0 dl) f0/nh (the residual exact by FMA).  Which side a lane is on
+// comes from y in plain double; the dd y is formed only for blocks that hold a near lane.
 struct js_weighted_inv_df {
     static constexpr double (*scalar)(double, double) = &js_weighted::inv_df;
     static bool bad(double pi) { return jsw_vec_bad(pi); }
     static constexpr int lockstep = 4;
     template <int K>
     HWY_INLINE static void evalk(const V64* t, V64* res, M64* rare, double pi) {
-        const dd::V2 q = jsw_q(pi);
-        jsw_side s[K];
-        dd::V2 num[K], den[K];
+        const D64 d;
+        const jsw_param& P = jsw_par(pi);
+        const dd::V2 rp{C(P.rph), C(P.rpl)};
+        M64 near[K];
+        dd::V2 arg[K];
+        bool any_near = false;
         FDIV_EACH(k, K) {
-            rare[k] = outside(hn::Abs(t[k]), DBL_MIN, DBL_MAX);
-            s[k] = jsw_split(t[k], pi, false, 1.0, rare[k]);
+            // (NaN, infinite and huge t leave |exponent| <= 700: rare below)
+            rare[k] = hn::FirstN(d, 0);
+            near[k] = hn::Lt(hn::Mul(hn::Sub(C(P.bh), t[k]), C(P.rph)), C(1.0));
+            any_near = any_near || !hn::AllFalse(d, near[k]);
+            arg[k] = dd::neg(dd::mul_d(rp, t[k]));  // -t/pi
+        }
+        if (any_near) {
+            FDIV_EACH(k, K) {
+                dd::V2 a = dd::two_sum(C(P.bh), hn::Neg(t[k]));
+                a = dd::fast_two_sum(a.hi, hn::Add(a.lo, C(P.bl)));
+                const dd::V2 y = dd::mul(a, rp);
+                // outside dom f* or on its boundary (scalar: +inf)
+                rare[k] = hn::Or(rare[k], hn::AndNot(hn::Gt(y.hi, C(0.0)), near[k]));
+                arg[k] = {hn::IfThenElse(near[k], y.hi, arg[k].hi),
+                          hn::IfThenElse(near[k], y.lo, arg[k].lo)};
+            }
         }
         FDIV_EACH(k, K) {
-            const dd::ExpT ex = dd::exp_t(s[k].arg.hi, s[k].arg.lo);
-            const dd::V2 e = dd::exp_from(ex);
-            const dd::V2 em = dd::expm1_from(ex, s[k].arg.hi, s[k].arg.lo);
-            num[k] = dd::V2{hn::IfThenElse(s[k].near, C(1.0), e.hi),
-                            hn::IfThenElseZero(hn::Not(s[k].near), e.lo)};
-            // far: 1 - pi e (>= 1 - 1/e); near: pi expm1(y)
-            const dd::V2 den_far = dd::add_d(dd::neg(dd::mul_d(e, C(pi))), C(1.0));
-            const dd::V2 den_near = dd::mul_d(em, C(pi));
-            den[k] = {hn::IfThenElse(s[k].near, den_near.hi, den_far.hi),
-                      hn::IfThenElse(s[k].near, den_near.lo, den_far.lo)};
+            rare[k] = hn::Or(rare[k], hn::Not(hn::Le(hn::Abs(arg[k].hi), C(700.0))));
+            arg[k] = {hn::IfThenZeroElse(rare[k], arg[k].hi),
+                      hn::IfThenZeroElse(rare[k], arg[k].lo)};
         }
+        // numerators 1 - pi and (1 - pi)/pi, and their reciprocals
+        const dd::V2 q = jsw_q(pi), qp = dd::mul(q, rp);
+        const V64 rq = C(P.rqh), rqp = hn::Div(C(1.0), qp.hi);
         FDIV_EACH(k, K) {
-            res[k] = dd::round(dd::div(dd::mul(num[k], q), den[k]));
-            rare[k] = hn::Or(rare[k], jsw_not_finite(res[k]));
-            rare[k] = hn::Or(rare[k], hn::Lt(res[k], C(DBL_MIN)));
+            const dd::ExpT ex = dd::exp_t(arg[k].hi, arg[k].lo);
+            // far: e^{-t/pi} - pi unnormalised, E.hi >= e pi (fast TwoSum) and the low part
+            // below 2 ulp of the high one
+            const dd::V2 E = dd::exp_from(ex);
+            const dd::V2 s0 = dd::fast_two_sum(E.hi, C(-pi));
+            dd::V2 den{s0.hi, hn::Add(s0.lo, E.lo)};
+            V64 nh = q.hi, nl = q.lo, inv = rq;
+            if (any_near) {
+                const dd::V2 em = dd::expm1_from(ex, arg[k].hi, arg[k].lo);
+                den = {hn::IfThenElse(near[k], em.hi, den.hi),
+                       hn::IfThenElse(near[k], em.lo, den.lo)};
+                nh = hn::IfThenElse(near[k], qp.hi, nh);
+                nl = hn::IfThenElse(near[k], qp.lo, nl);
+                inv = hn::IfThenElse(near[k], rqp, inv);
+            }
+            const V64 f0 = hn::Div(nh, den.hi);
+            const V64 r = hn::Add(hn::NegMulAdd(f0, den.hi, nh), hn::NegMulAdd(f0, den.lo, nl));
+            res[k] = hn::MulAdd(hn::Mul(r, inv), f0, f0);
+            rare[k] = hn::Or(rare[k], outside(res[k], DBL_MIN, DBL_MAX));
         }
     }
     // float32: near ((1-pi)/pi)/expm1(y), elsewhere (1-pi) e/(1 - pi e), 1 - pi e >= 1 - 1/e.
