@@ -366,12 +366,13 @@ struct js_weighted_inv_df {
         M64 near[K];
         dd::V2 arg[K];
         bool any_near = false;
+        const V64 cut = C(P.bh - pi);  // y < 1 roughly
         FDIV_EACH(k, K) {
-            // (NaN, infinite and huge t leave |exponent| <= 700: rare below)
-            rare[k] = hn::FirstN(d, 0);
-            near[k] = hn::Lt(hn::Mul(hn::Sub(C(P.bh), t[k]), C(P.rph)), C(1.0));
+            near[k] = hn::Gt(t[k], cut);
             any_near = any_near || !hn::AllFalse(d, near[k]);
-            arg[k] = dd::neg(dd::mul_d(rp, t[k]));  // -t/pi
+            // -t/pi, the low part unnormalised (below 2^-52 of the high one)
+            const dd::V2 p = dd::two_prod(C(-P.rph), t[k]);
+            arg[k] = {p.hi, fma(C(-P.rpl), t[k], p.lo)};
         }
         if (any_near) {
             FDIV_EACH(k, K) {
@@ -379,15 +380,21 @@ struct js_weighted_inv_df {
                 a = dd::fast_two_sum(a.hi, hn::Add(a.lo, C(P.bl)));
                 const dd::V2 y = dd::mul(a, rp);
                 // outside dom f* or on its boundary (scalar: +inf)
-                rare[k] = hn::Or(rare[k], hn::AndNot(hn::Gt(y.hi, C(0.0)), near[k]));
+                rare[k] = hn::AndNot(hn::Gt(y.hi, C(0.0)), near[k]);
                 arg[k] = {hn::IfThenElse(near[k], y.hi, arg[k].hi),
                           hn::IfThenElse(near[k], y.lo, arg[k].lo)};
             }
         }
+        // |exponent| <= 700 (NaN, infinite and huge t fail it; those lanes compute garbage that
+        // nobody reads).  Up to 690 the far side's results are normal, q/(E - pi) in
+        // [q e^-690, q/(pi (e - 1))]: the result's range is checked only in blocks with a lane
+        // beyond that or a near lane (whose results overflow as y -> 0).
+        bool check = any_near;
         FDIV_EACH(k, K) {
-            rare[k] = hn::Or(rare[k], hn::Not(hn::Le(hn::Abs(arg[k].hi), C(700.0))));
-            arg[k] = {hn::IfThenZeroElse(rare[k], arg[k].hi),
-                      hn::IfThenZeroElse(rare[k], arg[k].lo)};
+            const V64 ax = hn::Abs(arg[k].hi);
+            const M64 big = hn::Not(hn::Le(ax, C(700.0)));
+            rare[k] = any_near ? hn::Or(rare[k], big) : big;
+            check = check || !hn::AllFalse(d, hn::Not(hn::Le(ax, C(690.0))));
         }
         // numerators 1 - pi and (1 - pi)/pi, and their reciprocals
         const dd::V2 q = jsw_q(pi), qp = dd::mul(q, rp);
@@ -411,7 +418,7 @@ struct js_weighted_inv_df {
             const V64 f0 = hn::Div(nh, den.hi);
             const V64 r = hn::Add(hn::NegMulAdd(f0, den.hi, nh), hn::NegMulAdd(f0, den.lo, nl));
             res[k] = hn::MulAdd(hn::Mul(r, inv), f0, f0);
-            rare[k] = hn::Or(rare[k], outside(res[k], DBL_MIN, DBL_MAX));
+            if (check) rare[k] = hn::Or(rare[k], outside(res[k], DBL_MIN, DBL_MAX));
         }
     }
     // float32: near ((1-pi)/pi)/expm1(y), elsewhere (1-pi) e/(1 - pi e), 1 - pi e >= 1 - 1/e.
