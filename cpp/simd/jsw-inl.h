@@ -254,31 +254,41 @@ struct js_weighted_f_logu {
 
 // The two sides of dom f* (t < B = -pi log pi, the boundary in dd from the scalar kernel's
 // binary128 value): with y = (B - t)/pi, pi e^{t/pi} = e^{-y}.  Near the boundary (y < ycut)
-// the forms use expm1(y) or expm1(-y) of the dd y; elsewhere e^{t/pi} - 1 of the dd t/pi.  One
-// reduction serves both: arg = -y or y near, t/pi elsewhere.
-struct jsw_side {
-    M64 near;
-    dd::V2 arg;
-};
-HWY_INLINE jsw_side jsw_split(V64 t, double pi, bool neg_y, double ycut, M64& rare) {
+// the forms use expm1(y) or expm1(-y) of the dd y; elsewhere e^{+-t/pi} of the dd +-t/pi (one
+// TwoProd, the low part unnormalised: below 2^-52 of the high one).  One reduction serves both:
+// arg = -y or y near, +-t/pi elsewhere.  The side comes from t > B - ycut pi in plain double (y
+// within a rounding of ycut: both forms hold there), and the dd y is formed only for blocks that
+// hold a near lane.  Adds to rare the near lanes outside dom f* or on its boundary (scalar:
+// +inf) and |arg| > 700 (NaN included); their arg is garbage that nobody reads.  Returns whether
+// some lane is near.
+template <int K>
+HWY_INLINE bool jsw_sides(const V64* t, double pi, double ycut, bool neg_far, bool neg_y, M64* near,
+                          dd::V2* arg, M64* rare) {
     const D64 d;
     const jsw_param& P = jsw_par(pi);
-    const dd::V2 rp{C(P.rph), C(P.rpl)};
-    dd::V2 a = dd::two_sum(C(P.bh), hn::Neg(t));
-    a = dd::fast_two_sum(a.hi, hn::Add(a.lo, C(P.bl)));
-    const dd::V2 y = dd::mul(a, rp);
-    const dd::V2 tp = dd::mul_d(rp, t);
-    jsw_side s;
-    s.near = hn::Lt(y.hi, C(ycut));
-    const dd::V2 yn = neg_y ? dd::neg(y) : y;
-    s.arg = {hn::IfThenElse(s.near, yn.hi, tp.hi), hn::IfThenElse(s.near, yn.lo, tp.lo)};
-    // outside dom f* or on its boundary (scalar: +inf), or an exponent out of range
-    rare = hn::Or(rare, hn::Not(hn::Gt(y.hi, C(0.0))));
-    rare = hn::Or(rare, outside(hn::Abs(s.arg.hi), 0.0, 700.0));
-    s.arg.hi = hn::IfThenZeroElse(rare, s.arg.hi);
-    s.arg.lo = hn::IfThenZeroElse(rare, s.arg.lo);
-    (void)d;
-    return s;
+    const V64 cut = C(P.bh - ycut * pi);
+    const V64 sh = C(neg_far ? -P.rph : P.rph), sl = C(neg_far ? -P.rpl : P.rpl);
+    bool any_near = false;
+    FDIV_EACH(k, K) {
+        near[k] = hn::Gt(t[k], cut);
+        any_near = any_near || !hn::AllFalse(d, near[k]);
+        const dd::V2 p = dd::two_prod(sh, t[k]);
+        arg[k] = {p.hi, fma(sl, t[k], p.lo)};
+    }
+    if (any_near) {
+        const dd::V2 rp{C(P.rph), C(P.rpl)};
+        FDIV_EACH(k, K) {
+            dd::V2 a = dd::two_sum(C(P.bh), hn::Neg(t[k]));
+            a = dd::fast_two_sum(a.hi, hn::Add(a.lo, C(P.bl)));
+            dd::V2 y = dd::mul(a, rp);
+            rare[k] = hn::Or(rare[k], hn::AndNot(hn::Gt(y.hi, C(0.0)), near[k]));
+            if (neg_y) y = dd::neg(y);
+            arg[k] = {hn::IfThenElse(near[k], y.hi, arg[k].hi),
+                      hn::IfThenElse(near[k], y.lo, arg[k].lo)};
+        }
+    }
+    FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Not(hn::Le(hn::Abs(arg[k].hi), C(700.0))));
+    return any_near;
 }
 
 // jsw_split in plain double (float32): y = (B - t)/pi, B - t exact where t is within a factor 2
@@ -312,18 +322,19 @@ struct js_weighted_conj {
         const dd::V2 q = jsw_q(pi);
         const dd::V2 rq{C(P.rqh), C(P.rql)};
         const dd::V2 rqp = dd::mul_d(rq, C(-pi));
-        jsw_side s[K];
+        M64 near[K];
         dd::V2 z[K];
+        FDIV_EACH(k, K) rare[k] = outside(hn::Abs(t[k]), DBL_MIN, DBL_MAX);
+        const bool any_near = jsw_sides<K>(t, pi, P.ycut, false, true, near, z, rare);
+        FDIV_EACH(k, K) z[k] = dd::expm1_x(z[k].hi, z[k].lo);
         FDIV_EACH(k, K) {
-            rare[k] = outside(hn::Abs(t[k]), DBL_MIN, DBL_MAX);
-            s[k] = jsw_split(t[k], pi, true, P.ycut, rare[k]);
-        }
-        FDIV_EACH(k, K) z[k] = dd::expm1_x(s[k].arg.hi, s[k].arg.lo);
-        FDIV_EACH(k, K) {
-            const dd::V2 z_far = dd::add_d(dd::mul(z[k], rqp), C(1.0));
-            const dd::V2 z_near = dd::mul(dd::neg(z[k]), rq);
-            z[k] = {hn::IfThenElse(s[k].near, z_near.hi, z_far.hi),
-                    hn::IfThenElse(s[k].near, z_near.lo, z_far.lo)};
+            dd::V2 zk = dd::add_d(dd::mul(z[k], rqp), C(1.0));
+            if (any_near) {
+                const dd::V2 z_near = dd::mul(dd::neg(z[k]), rq);
+                zk = {hn::IfThenElse(near[k], z_near.hi, zk.hi),
+                      hn::IfThenElse(near[k], z_near.lo, zk.lo)};
+            }
+            z[k] = zk;
             rare[k] = hn::Or(rare[k], outside(z[k].hi, 1e-300, 1e300));
             z[k] = {hn::IfThenElse(rare[k], C(1.0), z[k].hi), hn::IfThenZeroElse(rare[k], z[k].lo)};
         }
@@ -365,36 +376,16 @@ struct js_weighted_inv_df {
         const dd::V2 rp{C(P.rph), C(P.rpl)};
         M64 near[K];
         dd::V2 arg[K];
-        bool any_near = false;
-        const V64 cut = C(P.bh - pi);  // y < 1 roughly
-        FDIV_EACH(k, K) {
-            near[k] = hn::Gt(t[k], cut);
-            any_near = any_near || !hn::AllFalse(d, near[k]);
-            // -t/pi, the low part unnormalised (below 2^-52 of the high one)
-            const dd::V2 p = dd::two_prod(C(-P.rph), t[k]);
-            arg[k] = {p.hi, fma(C(-P.rpl), t[k], p.lo)};
-        }
-        if (any_near) {
-            FDIV_EACH(k, K) {
-                dd::V2 a = dd::two_sum(C(P.bh), hn::Neg(t[k]));
-                a = dd::fast_two_sum(a.hi, hn::Add(a.lo, C(P.bl)));
-                const dd::V2 y = dd::mul(a, rp);
-                // outside dom f* or on its boundary (scalar: +inf)
-                rare[k] = hn::AndNot(hn::Gt(y.hi, C(0.0)), near[k]);
-                arg[k] = {hn::IfThenElse(near[k], y.hi, arg[k].hi),
-                          hn::IfThenElse(near[k], y.lo, arg[k].lo)};
-            }
-        }
-        // |exponent| <= 700 (NaN, infinite and huge t fail it; those lanes compute garbage that
-        // nobody reads).  Up to 690 the far side's results are normal, q/(E - pi) in
+        // the far side's exponent -t/pi, the near side's y (NaN, infinite and huge t fail
+        // |exponent| <= 700)
+        FDIV_EACH(k, K) rare[k] = hn::FirstN(d, 0);
+        const bool any_near = jsw_sides<K>(t, pi, 1.0, true, false, near, arg, rare);
+        // Up to |exponent| 690 the far side's results are normal, q/(E - pi) in
         // [q e^-690, q/(pi (e - 1))]: the result's range is checked only in blocks with a lane
         // beyond that or a near lane (whose results overflow as y -> 0).
         bool check = any_near;
         FDIV_EACH(k, K) {
-            const V64 ax = hn::Abs(arg[k].hi);
-            const M64 big = hn::Not(hn::Le(ax, C(700.0)));
-            rare[k] = any_near ? hn::Or(rare[k], big) : big;
-            check = check || !hn::AllFalse(d, hn::Not(hn::Le(ax, C(690.0))));
+            check = check || !hn::AllFalse(d, hn::Not(hn::Le(hn::Abs(arg[k].hi), C(690.0))));
         }
         // numerators 1 - pi and (1 - pi)/pi, and their reciprocals
         const dd::V2 q = jsw_q(pi), qp = dd::mul(q, rp);
