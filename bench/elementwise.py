@@ -266,19 +266,48 @@ def _jax_ns():
     }
 
 
-def _median_ns(fn, n, repeat):
-    """Median over `repeat` samples; small calls are looped so a sample lasts >= ~2 ms."""
+def _cpu_ticks():
+    """(steal, total) jiffies of all CPUs from /proc/stat, or None where there is none."""
+    try:
+        with open("/proc/stat") as fh:
+            v = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (v[7] if len(v) > 7 else 0), sum(v[:8])
+
+
+STEAL_MAX = 0.02  # a measurement during which the host took more of the CPUs is taken again
+STEAL = {"last": 0.0, "retried": 0}
+
+
+def _median_ns(fn, n, repeat, tries=3):
+    """Median over `repeat` samples; small calls are looped so a sample lasts >= ~2 ms.
+
+    On a virtual machine the host may run other guests on our CPUs ("steal" time in
+    /proc/stat): then a 2-thread figure can come out no better than 1 thread.  A measurement
+    with more than STEAL_MAX of the CPU time stolen is taken again, up to `tries` times; the
+    steal share of the one kept is left in STEAL["last"]."""
     fn()
     t0 = time.perf_counter_ns()
     fn()
     one = max(time.perf_counter_ns() - t0, 1)
     inner = max(1, min(10_000, 2_000_000 // one))
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter_ns()
-        for _ in range(inner):
-            fn()
-        times.append((time.perf_counter_ns() - t0) / inner)
+    for attempt in range(tries):
+        c0 = _cpu_ticks()
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter_ns()
+            for _ in range(inner):
+                fn()
+            times.append((time.perf_counter_ns() - t0) / inner)
+        c1 = _cpu_ticks()
+        steal = 0.0
+        if c0 and c1 and c1[1] > c0[1]:
+            steal = (c1[0] - c0[0]) / (c1[1] - c0[1])
+        STEAL["last"] = steal
+        if steal <= STEAL_MAX or attempt == tries - 1:
+            break
+        STEAL["retried"] += 1
     return float(np.median(times)) / n
 
 
@@ -343,6 +372,7 @@ def run(sizes, repeat, dtypes, only=None):
                 for threads in (1, 2):
                     fdiv.set_num_threads(threads)
                     row[f"fdiv_{threads}t"] = _median_ns(call, n, repeat)
+                row["steal_2t"] = STEAL["last"]
                 fdiv.set_num_threads(0)
                 if form is not None:
                     ns = _numpy_ns()
@@ -403,6 +433,7 @@ def show(rows):
             f"{f3(r['fdiv_2t']):>9}{f3(r.get('numpy')):>9}{f3(r.get('numexpr_2t')):>9}"
             f"{f3(r.get('torch_2t')):>9}{f3(r.get('jax_jit')):>9}{ratio:>10}"
             f"{r['fdiv_2t'] / r['copy_2t']:>10.2f}{2 * item / r['fdiv_2t']:>9.2f}"
+            + (f"   steal {r['steal_2t']:.0%}" if r.get("steal_2t", 0) > STEAL_MAX else "")
         )
 
 
@@ -416,6 +447,10 @@ def main():
     a = ap.parse_args()
     rows, _ = run([int(s) for s in a.sizes], a.repeat, [np.dtype(d).type for d in a.dtypes], a.only)
     show(rows)
+    print(
+        f"measurements taken again for more than {STEAL_MAX:.0%} of the CPU time stolen by the "
+        f"host: {STEAL['retried']}"
+    )
     if a.save:
         commit = (
             subprocess.run(
@@ -437,6 +472,8 @@ def main():
             "torch": getattr(torch, "__version__", None),
             "jax": getattr(jax, "__version__", None),
             "fdiv": fdiv.__version__,
+            "steal_max": STEAL_MAX,
+            "steal_retried": STEAL["retried"],
         }
         path.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
         print(f"saved {path}")
