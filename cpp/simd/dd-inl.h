@@ -74,6 +74,18 @@ HWY_INLINE V2 mul(V2 a, V2 b) {
     V64 lo = fma(a.hi, b.lo, fma(a.lo, b.hi, p.lo));
     return fast_two_sum(p.hi, lo);
 }
+// a b with the low part unnormalised (|lo| below ~2 ulp of hi): for a sum that renormalises
+HWY_INLINE V2 mul_ln(V2 a, V2 b) {
+    V2 p = two_prod(a.hi, b.hi);
+    return {p.hi, fma(a.hi, b.lo, fma(a.lo, b.hi, p.lo))};
+}
+// a b + c d rounded once, from mul_ln's products and one TwoSum (relative error ~2^-104 unless
+// the sum cancels below the low parts)
+HWY_INLINE V64 dot2(V2 a, V2 b, V2 c, V2 e) {
+    const V2 x = mul_ln(a, b), y = mul_ln(c, e);
+    const V2 s = two_sum(x.hi, y.hi);
+    return hn::Add(s.hi, hn::Add(s.lo, hn::Add(x.lo, y.lo)));
+}
 HWY_INLINE V2 mul_d(V2 a, V64 b) {
     V2 p = two_prod(a.hi, b);
     return fast_two_sum(p.hi, fma(a.lo, b, p.lo));

@@ -142,9 +142,7 @@ HWY_INLINE void jsw_f_core(const dd::V2* u, const dd::V2* um1, const M64* near, 
         }
         FDIV_EACH(k, K) L1[k] = jsw_log1pmx(L1[k]);
         FDIV_EACH(k, K) L2[k] = jsw_log1pmx(L2[k]);
-        FDIV_EACH(k, K) {
-            res_near[k] = hn::Neg(dd::round(dd::add(dd::mul(pu[k], L1[k]), dd::mul(Q, L2[k]))));
-        }
+        FDIV_EACH(k, K) { res_near[k] = hn::Neg(dd::dot2(pu[k], L1[k], Q, L2[k])); }
     }
     if (!all_near) {
         dd::V2 m[K], L1[K], L2[K];
@@ -154,9 +152,7 @@ HWY_INLINE void jsw_f_core(const dd::V2* u, const dd::V2* um1, const M64* near, 
         }
         FDIV_EACH(k, K) L1[k] = dd::log(L1[k]);
         FDIV_EACH(k, K) L2[k] = dd::log(m[k]);
-        FDIV_EACH(k, K) {
-            res_far[k] = hn::Neg(dd::round(dd::add(dd::mul(pu[k], L1[k]), dd::mul(Q, L2[k]))));
-        }
+        FDIV_EACH(k, K) { res_far[k] = hn::Neg(dd::dot2(pu[k], L1[k], Q, L2[k])); }
     }
     FDIV_EACH(k, K) res[k] = hn::IfThenElse(near[k], res_near[k], res_far[k]);
 }
