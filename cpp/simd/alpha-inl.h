@@ -36,12 +36,20 @@ struct alpha_param {
     double rbh, rbl;      // 1/b
     double roh, rol;      // 1/(1 - a)
     double qh, ql;        // a/b
+    double c2h, c2l;      // 1/(a (1 - a))
+    double c3h, c3l;      // 1/(a b)
     double m;             // max(1, |a|)
     dd::softplus_zero z;  // the zero of the activation (a < 1)
 };
 HWY_INLINE void recip_s(double h, double l, double& rh, double& rl) {
     rh = 1.0 / h;
     rl = (std::fma(-rh, h, 1.0) - rh * l) / h;
+}
+// (xh + xl)(yh + yl) as a dd, to ~2^-104
+HWY_INLINE void dmul_s(double xh, double xl, double yh, double yl, double& h, double& l) {
+    double ph, pl;
+    fdv::two_prod(xh, yh, ph, pl);
+    fdv::two_sum(ph, pl + xh * yl + xl * yh, h, l);
 }
 HWY_INLINE const alpha_param& alpha_par(double a) {
     static thread_local alpha_param c;
@@ -54,6 +62,8 @@ HWY_INLINE const alpha_param& alpha_par(double a) {
         double ph, pl;
         fdv::two_prod(c.rbh, a, ph, pl);
         fdv::two_sum(ph, std::fma(c.rbl, a, pl), c.qh, c.ql);
+        dmul_s(c.rah, c.ral, c.roh, c.rol, c.c2h, c.c2l);
+        dmul_s(c.rah, c.ral, c.rbh, c.rbl, c.c3h, c.c3l);
         c.m = std::fmax(1.0, std::fabs(a));
         if (a < 1.0) c.z = dd::make_softplus_zero(c.roh, c.rol);
         c.a = a;
@@ -112,11 +122,13 @@ HWY_INLINE void alpha_f_core(const dd::V2* r, const ExpR* expr, const M64* near,
     if (!all_near) {
         dd::V2 em[K];
         FDIV_EACH(k, K) em[k] = dd::expm1_x(xc[k].hi, xc[k].lo);
+        // a >= 1/2: (e^r (e^{b r} - 1)) 1/(a b) - (e^r - 1) 1/a;
+        // a < 1/2: (e^r - 1) 1/(1 - a) - (e^{a r} - 1) 1/(a (1 - a)): rounded once (dd::dot2)
+        const dd::V2 c_em = hi ? dd2(P.c3h, P.c3l) : dd::neg(dd2(P.c2h, P.c2l));
+        const dd::V2 c_r = hi ? dd::neg(inv_A) : inv_div;
         FDIV_EACH(k, K) {
-            const dd::V2 S = hi ? dd::add(dd::mul(dd::mul(em[k], inv_B), expr[k].exp()),
-                                          dd::neg(expr[k].expm1()))
-                                : dd::add(expr[k].expm1(), dd::neg(dd::mul(em[k], inv_A)));
-            res_far[k] = dd::round(dd::mul(S, inv_div));
+            const dd::V2 t = hi ? dd::mul(em[k], expr[k].exp()) : em[k];
+            res_far[k] = dd::dot2(t, c_em, expr[k].expm1(), c_r);
         }
     }
     FDIV_EACH(k, K) res[k] = hn::IfThenElse(near[k], res_near[k], res_far[k]);
