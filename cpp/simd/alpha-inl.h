@@ -93,11 +93,18 @@ HWY_INLINE void alpha_f_core(const dd::V2* r, const ExpR* expr, const M64* near,
     // the exponent x = b r (a >= 1/2) or a r, exact in dd up to 2^-104
     dd::V2 xc[K];
     bool any_near = false, all_near = true;
+    // |r| <= 709.8 (log of a normal u, or r <= 700): a factor |b| or |a| <= 0.98 keeps
+    // |x| <= 696, and only larger factors need the check
+    const bool check = (hi ? std::fabs(P.bh) : std::fabs(a)) > 0.98;
     FDIV_EACH(k, K) {
         const dd::V2 x = hi ? dd::mul(r[k], B) : dd::mul_d(r[k], C(a));
-        rare[k] = hn::Or(rare[k], outside(hn::Abs(x.hi), 0.0, 700.0));
-        const M64 in = hn::Le(hn::Abs(x.hi), C(700.0));
-        xc[k] = {hn::IfThenElseZero(in, x.hi), hn::IfThenElseZero(in, x.lo)};
+        if (check) {
+            rare[k] = hn::Or(rare[k], outside(hn::Abs(x.hi), 0.0, 700.0));
+            const M64 in = hn::Le(hn::Abs(x.hi), C(700.0));
+            xc[k] = {hn::IfThenElseZero(in, x.hi), hn::IfThenElseZero(in, x.lo)};
+        } else {
+            xc[k] = x;
+        }
         any_near = any_near || !hn::AllFalse(d, near[k]);
         all_near = all_near && hn::AllTrue(d, near[k]);
     }
