@@ -38,8 +38,9 @@ FDIV_SIMD_RANGE(pearson_objective_logu, pearson::objective_logu, -L::emax / 2, L
 // (u - 1) ((u - 1)/u) on 0 < u < inf
 FDIV_SIMD_RANGE(neyman_f, neyman::f, L::tiny, L::huge,
                 hn::Mul(hn::Sub(x, C(d, 1.0)), hn::Div(hn::Sub(x, C(d, 1.0)), x)))
-FDIV_SIMD_RANGE(neyman_df, neyman::df, L::tiny, L::huge,
-                hn::Mul(hn::Div(hn::Sub(x, C(d, 1.0)), x), hn::Div(hn::Add(x, C(d, 1.0)), x)))
+// ((u - 1)/u) ((u + 1)/u), each quotient rounded once (quot)
+FDIV_SIMD_RANGE(neyman_df, neyman::df, L::tiny, L::qhi,
+                hn::Mul(quot(hn::Sub(x, C(d, 1.0)), x), quot(hn::Add(x, C(d, 1.0)), x)))
 FDIV_SIMD_RANGE(neyman_df_logu, neyman::df_logu, -L::emax / 2, L::emax / 2,
                 hn::Neg(expm1(hn::Mul(C(d, -2.0), x))))
 FDIV_SIMD_RANGE(neyman_ratio_activation, neyman::ratio_activation, -L::emax / 2, L::emax / 2,
@@ -89,8 +90,8 @@ struct squared_hellinger_f {
         return hn::Add(p, fma(hn::Add(h, h), tl, fma(h, h, hn::Neg(p))));
     }
 };
-FDIV_SIMD_RANGE(squared_hellinger_df, squared_hellinger::df, L::tiny, L::huge,
-                hn::Div(hn::Sub(x, C(d, 1.0)), hn::Add(x, hn::Sqrt(x))))
+FDIV_SIMD_RANGE(squared_hellinger_df, squared_hellinger::df, L::tiny, L::qhi,
+                quot(hn::Sub(x, C(d, 1.0)), hn::Add(x, hn::Sqrt(x))))
 // the range of ratio_activation, which must equal df_logu bitwise inside dom f*
 FDIV_SIMD_RANGE(squared_hellinger_df_logu, squared_hellinger::df_logu, -2 * L::emax, L::hl_max,
                 hn::Neg(expm1(hn::Mul(C(d, -0.5), x))))

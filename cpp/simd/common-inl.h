@@ -73,6 +73,8 @@ HWY_INLINE hn::Vec<D> C(D d, double c) {
 //   tol6               the same for the sixth-order corrections (lambert_correction):
 //                      tol6^6 < 2e-20
 //   hl_max             squared_hellinger's df_logu range: 1 - e^(-x/2) < 1 strictly below it
+//   qhi                quot's denominators up to it (double: 2^1021, where 1/b is still normal
+//                      with room; float lanes divide, so huge)
 //   ser_bits, mant, bias  log1pmx's series: w^(D+1) < 2^-ser_bits, and the float format
 template <class T>
 struct lim;
@@ -81,7 +83,7 @@ struct lim<double> {
     static constexpr double emax = 700.0, tiny = DBL_MIN, huge = DBL_MAX, big = 1e300,
                             small = 1e-300, rbig = 1e150, rsmall = 1e-150,
                             below1 = 0x1.fffffffffffffp-1, tol = 4e-16, tol3 = 1e-6, tol6 = 5e-4,
-                            hl_max = 60.0;
+                            hl_max = 60.0, qhi = 0x1p1021;
     static constexpr double e_hi = E_HI, e_lo = E_LO, ln2_hi = LN2_HI, ln2_lo = LN2_LO;
     static constexpr int ser_bits = 56, mant = 52, bias = 1023;
 };
@@ -89,7 +91,7 @@ template <>
 struct lim<float> {
     static constexpr float emax = 80.0f, tiny = FLT_MIN, huge = FLT_MAX, big = 1e36f,
                            small = 1e-36f, rbig = 1e18f, rsmall = 1e-18f, below1 = 0x1.fffffep-1f,
-                           tol = 2.2e-7f, tol3 = 1e-3f, tol6 = 1e-2f, hl_max = 30.0f;
+                           tol = 2.2e-7f, tol3 = 1e-3f, tol6 = 1e-2f, hl_max = 30.0f, qhi = FLT_MAX;
     // e and log 2 split as float hi + lo (hi the nearest float, lo the rest rounded to float)
     static constexpr float e_hi = 0x1.5bf0a8p+1f, e_lo = 0x1.628aeep-24f, ln2_hi = 0x1.62e430p-1f,
                            ln2_lo = -0x1.05c61p-29f;
@@ -145,6 +147,24 @@ HWY_INLINE V recip_approx(V x) {
 #endif
     return hn::Div(C(d, 1.0), x);
 }
+// a/b for 2^-1022 <= |b| <= 2^1022 with a/b finite, on AVX-512 double lanes without a
+// division: q = a y with y = recip(b), then q + (a - q b) y, the residual exact by FMA where q is
+// normal: the correctly rounded quotient but within ~2^-100 of a rounding boundary (and within an
+// ulp where q is subnormal); a division on every other target and lane type.  It pays in light
+// kernels that wait on the divider (one 512-bit division per 16 cycles on Intel); in the heavy
+// double-double ones the divider works alongside the FMA units, and this is no faster.
+template <class V>
+HWY_INLINE V quot(V a, V b) {
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+    if constexpr (sizeof(hn::TFromV<V>) == 8 && hn::MaxLanes(hn::DFromV<V>()) == 8) {
+        const V y = recip(b);
+        const V q = hn::Mul(a, y);
+        return hn::MulAdd(hn::NegMulAdd(q, b, a), y, q);
+    }
+#endif
+    return hn::Div(a, b);
+}
+
 // lanes outside [lo, hi], NaN included (lo and hi representable in the lane type)
 template <class V>
 HWY_INLINE hn::Mask<hn::DFromV<V>> outside(V x, double lo, double hi) {
