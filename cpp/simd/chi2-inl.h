@@ -49,9 +49,9 @@ FDIV_SIMD_RANGE(neyman_log_d2f_logu, neyman::log_d2f_logu, -HUGE_VAL, HUGE_VAL,
                 hn::Add(fma(C(d, -3.0), x, C(d, L::ln2_hi)), C(d, L::ln2_lo)))
 // 2t/(1 + sqrt(1 - t)) on -huge/2 <= t <= 1 (2t finite)
 FDIV_SIMD_RANGE(neyman_conj, neyman::conj, -0.5 * L::huge, 1.0,
-                hn::Div(hn::Mul(C(d, 2.0), x), hn::Add(C(d, 1.0), hn::Sqrt(hn::Sub(C(d, 1.0), x)))))
-FDIV_SIMD_RANGE(neyman_inv_df, neyman::inv_df, -HUGE_VAL, L::below1,
-                hn::Div(C(d, 1.0), hn::Sqrt(hn::Sub(C(d, 1.0), x))))
+                quot(hn::Mul(C(d, 2.0), x), hn::Add(C(d, 1.0), hn::Sqrt(hn::Sub(C(d, 1.0), x)))))
+FDIV_SIMD_RANGE(neyman_inv_df, neyman::inv_df, -L::huge, L::below1,
+                quot(C(d, 1.0), hn::Sqrt(hn::Sub(C(d, 1.0), x))))
 FDIV_SIMD_RANGE(neyman_activation, neyman::activation, -L::emax, L::emax,
                 hn::Neg(expm1(hn::Neg(x))))
 FDIV_SIMD_RANGE(neyman_log_ratio, neyman::log_ratio, -HUGE_VAL, HUGE_VAL, hn::Mul(C(d, 0.5), x))
