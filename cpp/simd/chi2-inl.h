@@ -36,8 +36,8 @@ FDIV_SIMD_RANGE(pearson_objective_logu, pearson::objective_logu, -L::emax / 2, L
                 hn::Neg(expm1(hn::Mul(C(d, 2.0), x))))
 
 // (u - 1) ((u - 1)/u) on 0 < u < inf
-FDIV_SIMD_RANGE(neyman_f, neyman::f, L::tiny, L::huge,
-                hn::Mul(hn::Sub(x, C(d, 1.0)), hn::Div(hn::Sub(x, C(d, 1.0)), x)))
+FDIV_SIMD_RANGE(neyman_f, neyman::f, L::tiny, L::qhi,
+                hn::Mul(hn::Sub(x, C(d, 1.0)), quot(hn::Sub(x, C(d, 1.0)), x)))
 // ((u - 1)/u) ((u + 1)/u), each quotient rounded once (quot)
 FDIV_SIMD_RANGE(neyman_df, neyman::df, L::tiny, L::qhi,
                 hn::Mul(quot(hn::Sub(x, C(d, 1.0)), x), quot(hn::Add(x, C(d, 1.0)), x)))
@@ -97,8 +97,8 @@ FDIV_SIMD_RANGE(squared_hellinger_df_logu, squared_hellinger::df_logu, -2 * L::e
                 hn::Neg(expm1(hn::Mul(C(d, -0.5), x))))
 FDIV_SIMD_RANGE(squared_hellinger_log_d2f_logu, squared_hellinger::log_d2f_logu, -HUGE_VAL,
                 HUGE_VAL, hn::Neg(hn::Add(fma(C(d, 1.5), x, C(d, L::ln2_hi)), C(d, L::ln2_lo))))
-FDIV_SIMD_RANGE(squared_hellinger_conj, squared_hellinger::conj, -L::huge, L::below1,
-                hn::Div(x, hn::Sub(C(d, 1.0), x)))
+FDIV_SIMD_RANGE(squared_hellinger_conj, squared_hellinger::conj, -L::qhi, L::below1,
+                quot(x, hn::Sub(C(d, 1.0), x)))
 struct squared_hellinger_inv_df {
     static constexpr double (*scalar)(double) = &squared_hellinger::inv_df;
     static constexpr bool native32 = true;
