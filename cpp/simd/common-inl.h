@@ -73,8 +73,8 @@ HWY_INLINE hn::Vec<D> C(D d, double c) {
 //   tol6               the same for the sixth-order corrections (lambert_correction):
 //                      tol6^6 < 2e-20
 //   hl_max             squared_hellinger's df_logu range: 1 - e^(-x/2) < 1 strictly below it
-//   qhi                quot's denominators up to it (double: 2^1021, where 1/b is still normal
-//                      with room; float lanes divide, so huge)
+//   qhi                recip's and quot's arguments up to it (double: 2^1021, where 1/b is
+//                      still normal with room; float lanes divide, so huge)
 //   ser_bits, mant, bias  log1pmx's series: w^(D+1) < 2^-ser_bits, and the float format
 template <class T>
 struct lim;

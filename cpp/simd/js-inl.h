@@ -45,7 +45,7 @@ HWY_INLINE V js_atanh_tail(V z) {
 template <class V>
 HWY_INLINE V js_near(V em, V u) {
     const hn::DFromV<V> d;
-    const V z1 = hn::Div(hn::Neg(em), hn::MulAdd(C(d, 3.0), em, C(d, 4.0)));  // 1.6 < . < 16
+    const V z1 = hn::Div(hn::Neg(em), hn::MulAdd(C(d, 3.0), em, C(d, 4.0)));
     const V z2 = hn::Div(em, hn::Add(em, C(d, 4.0)));
     const V s = hn::MulAdd(u, js_atanh_tail(z1), js_atanh_tail(z2));
     return hn::Mul(C(d, -0.5), hn::MulAdd(hn::Mul(C(d, 0.5), em), hn::Sub(z1, z2), hn::Add(s, s)));
@@ -122,7 +122,6 @@ struct js_f_logu {
     static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         // |r| < L::rsmall: f ~ r^2/8 underflows, and the sign of the zero is the scalar kernel's
-        // (u = e^-|r| >= e^-700 and g/u are in quot's range)
         rare = hn::Or(outside(r, -L::emax, L::emax), hn::Lt(hn::Abs(r), C(d, L::rsmall)));
         const V R = hn::Neg(hn::Abs(r));
         V u;

@@ -93,21 +93,9 @@ struct reverse_kl_f {
         return hn::Neg(hn::Log(d, u));
     }
 };
-struct reverse_kl_df {
-    static constexpr double (*scalar)(double) = &reverse_kl::df;
-    static constexpr bool native32 = true;
-    template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
-        // recip's range (double); zero, subnormal, huge, inf and NaN lanes go to the scalar -1/u
-        if constexpr (sizeof(hn::TFromD<D>) == 8) {
-            rare = outside(u, 0x1p-1022, 0x1p1022);
-        } else {
-            rare = hn::Not(hn::Gt(u, hn::Zero(d)));
-        }
-        return hn::Neg(recip(u));
-    }
-};
+// -1/u by recip on its range [2^-1022, 2^1021] (L::tiny, L::qhi; float lanes divide): zero,
+// subnormal, huge, inf and NaN lanes go to the scalar -1/u
+FDIV_SIMD_RANGE(reverse_kl_df, reverse_kl::df, L::tiny, L::qhi, hn::Neg(recip(x)))
 FDIV_SIMD_PURE(reverse_kl_f_logu, reverse_kl::f_logu, hn::Neg(x))
 struct reverse_kl_df_logu {
     static constexpr double (*scalar)(double) = &reverse_kl::df_logu;
@@ -135,21 +123,8 @@ struct reverse_kl_conj {
         return hn::IfThenElse(near, hn::Neg(hn::Log1p(d, dd)), res);
     }
 };
-struct reverse_kl_inv_df {
-    static constexpr double (*scalar)(double) = &reverse_kl::inv_df;
-    static constexpr bool native32 = true;
-    template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
-        // as reverse_kl_df, for -t
-        if constexpr (sizeof(hn::TFromD<D>) == 8) {
-            rare = outside(t, -0x1p1022, -0x1p-1022);
-        } else {
-            rare = hn::Not(hn::Lt(t, hn::Zero(d)));
-        }
-        return recip(hn::Neg(t));
-    }
-};
+// as reverse_kl_df, for -t
+FDIV_SIMD_RANGE(reverse_kl_inv_df, reverse_kl::inv_df, -L::qhi, -L::tiny, recip(hn::Neg(x)))
 // -e^-v < 0 strictly for v <= emax: step_inside has nothing to do there.
 struct reverse_kl_activation : reverse_kl_df_logu {
     static constexpr double (*scalar)(double) = &reverse_kl::activation;
