@@ -385,7 +385,7 @@ struct alpha_inv_df {
         rare = outside(hn::Abs(t), DBL_MIN, DBL_MAX);
         const V64 y = hn::Mul(C(P.rbh), alpha_log_base32(t, P.bh, P.bl, rare));
         rare = hn::Or(rare, hn::Gt(hn::Abs(y), C(700.0)));
-        return hn::Exp(d, hn::IfThenElseZero(hn::Not(rare), y));
+        return exp_in(hn::IfThenElseZero(hn::Not(rare), y));
     }
 };
 

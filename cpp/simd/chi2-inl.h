@@ -135,7 +135,7 @@ struct squared_hellinger_activation {
             rare = outside(x, -L::emax, L::emax);
             const auto big = hn::Gt(x, C(d, L::hl_max / 2));
             const auto xs = hn::IfThenElse(big, C(d, 1.0), x);
-            const auto one_m = hn::Sub(C(d, 1.0), hn::Exp(d, hn::Neg(x)));
+            const auto one_m = hn::Sub(C(d, 1.0), exp_in(hn::Neg(x)));
             return hn::IfThenElse(big, one_m, hn::Neg(expm1(hn::Neg(xs))));
         } else {
             rare = outside(x, -L::emax, L::hl_max / 2);

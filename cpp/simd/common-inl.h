@@ -190,6 +190,43 @@ HWY_INLINE void two_sum(V a, V b, V& s, V& e) {
     e = hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb));
 }
 
+// e^x = 2^q e^r for |x| <= emax: q = x/log 2 rounded to nearest by the shifter 1.5 2^mant (one
+// FMA and no conversion: the low bits of kx = x/log 2 + shifter hold q), r = x - q log 2 in
+// Highway's two steps and constants (ExpImpl::ExpReduce), |r| <= log(2)/2 + 2^-40.
+template <class V>
+HWY_INLINE V exp_reduce(V x, V& kx) {
+    const hn::DFromV<V> d;
+    constexpr bool dbl = sizeof(hn::TFromV<V>) == 8;
+    const V shifter = C(d, dbl ? 0x1.8p52 : 0x1.8p23);
+    kx = hn::MulAdd(x, C(d, 1.442695040888963407359924681), shifter);
+    const V qf = hn::Sub(kx, shifter);
+    const V r = hn::MulAdd(qf, C(d, dbl ? -0.6931471805596629565116018 : -0.693145751953125), x);
+    return hn::MulAdd(
+        qf, C(d, dbl ? -0.28235290563031577122588448175e-12 : -1.428606765330187045e-6), r);
+}
+// v 2^q for exp_reduce's kx, as q added to the exponent field of v: exact while the result is
+// normal (Highway's Exp scales in two multiplications, after integer widenings, to reach the
+// range beyond emax that the kernels send to the scalar path)
+template <class V>
+HWY_INLINE V exp_scale(V v, V kx) {
+    const hn::DFromV<V> d;
+    const hn::RebindToSigned<decltype(d)> di;
+    const auto qe = hn::ShiftLeft<lim<hn::TFromV<V>>::mant>(hn::BitCast(di, kx));
+    return hn::BitCast(d, hn::Add(hn::BitCast(di, v), qe));
+}
+
+// e^x for |x| <= emax (where the result is finite and normal): Highway's reduction and
+// polynomial (ExpImpl), so the value of hn::Exp but for the rounding of q at ties, in fewer
+// steps (exp_reduce, exp_scale; 1 thread, 10^5 in cache: kl f* 1.20 -> 0.93 ns).
+template <class V>
+HWY_INLINE V exp_in(V x) {
+    const hn::DFromV<V> d;
+    hn::impl::ExpImpl<hn::TFromV<V>> impl;
+    V kx;
+    const V r = exp_reduce(x, kx);
+    return exp_scale(hn::Add(impl.ExpPoly(d, r), C(d, 1.0)), kx);
+}
+
 // expm1(x) for |x| <= emax, x != -0 (and e^x with it: expm1_exp), reconstructed with one
 // rounding (fdlibm): with
 // x = q log 2 + r, |r| <= log(2)/2, expm1(x) = (2^q - 1) + 2^q expm1(r), where 2^q - 1 is exact
@@ -200,13 +237,11 @@ template <class V>
 HWY_INLINE V expm1_exp(V x, V* e) {
     const hn::DFromV<V> d;
     hn::impl::ExpImpl<hn::TFromV<V>> impl;
-    const auto q = impl.ToInt32(d, hn::MulAdd(x, C(d, 1.442695040888963407359924681),
-                                              hn::Or(C(d, 0.5), hn::And(x, C(d, -0.0)))));
-    const V y = impl.ExpPoly(d, impl.ExpReduce(d, x, q));
-    const V p = impl.Pow2I(d, q);
-    // e^x = (1 + y) 2^q: Highway's Exp forms the same product (in two exact power-of-two
-    // scalings), so this equals hn::Exp(x) bitwise for |x| <= emax
-    if (e) *e = hn::Mul(hn::Add(y, C(d, 1.0)), p);
+    V kx;
+    const V y = impl.ExpPoly(d, exp_reduce(x, kx));
+    const V p = exp_scale(C(d, 1.0), kx);
+    // e^x = (1 + y) 2^q: the same value as exp_in(x)
+    if (e) *e = exp_scale(hn::Add(y, C(d, 1.0)), kx);
     V res = hn::Add(hn::Sub(p, C(d, 1.0)), hn::Mul(p, y));
     // For log(2)/2 < x < log 2 (q = 1, r near -log(2)/2) the sum 1 + 2 expm1(r) doubles the
     // error of the polynomial: there expm1(x) = h (h + 2) = fma(h, h, 2h), h = expm1(x/2) from
@@ -226,7 +261,7 @@ HWY_INLINE V expm1(V x) {
 // exp(hi + lo) = exp(hi) (1 + lo) for |hi| <= emax (special.h exp_dd).
 template <class V>
 HWY_INLINE V exp_dd(V hi, V lo) {
-    V e = hn::Exp(hn::DFromV<V>(), hi);
+    V e = exp_in(hi);
     return fma(e, lo, e);
 }
 // expm1(hi + lo) = expm1(hi) + exp(hi) lo for |hi| <= emax (special.h expm1_dd).
@@ -240,14 +275,14 @@ HWY_INLINE V expm1_dd(V hi, V lo) {
 template <class V>
 HWY_INLINE V softplus(V x) {
     const hn::DFromV<V> d;
-    V t = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+    V t = hn::Log1p(d, exp_in(hn::Neg(hn::Abs(x))));
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Add(x, t), t);
 }
 // sigma(x) for |x| <= emax (special.h sigmoid)
 template <class V>
 HWY_INLINE V sigmoid(V x) {
     const hn::DFromV<V> d;
-    V e = hn::Exp(d, hn::Neg(hn::Abs(x)));
+    V e = exp_in(hn::Neg(hn::Abs(x)));
     V one = C(d, 1.0);
     return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::Div(one, hn::Add(one, e)),
                           hn::Div(e, hn::Add(one, e)));

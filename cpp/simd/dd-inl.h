@@ -335,7 +335,7 @@ HWY_INLINE V2 softplus(V64 x) {
 // float32 form below
 HWY_INLINE V64 c_minus_softplus_plain(V64 x, double ch, double cl, V64& L) {
     const D64 d;
-    L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+    L = hn::Log1p(d, exp_in(hn::Neg(hn::Abs(x))));
     return hn::Add(hn::Sub(hn::Sub(C(ch), hn::Max(x, hn::Zero(d))), L), C(cl));
 }
 
@@ -357,7 +357,7 @@ HWY_INLINE V64 c_minus_softplus_plain(V64 x, double ch, double cl, V64& L) {
 // either value is.)
 HWY_INLINE V64 c_minus_softplus(V64 x, double ch, double cl, const softplus_zero& z, M64& rare) {
     const D64 d;
-    const V64 L = hn::Log1p(d, hn::Exp(d, hn::Neg(hn::Abs(x))));
+    const V64 L = hn::Log1p(d, exp_in(hn::Neg(hn::Abs(x))));
     const V2 cm = two_sum(C(ch), hn::Neg(hn::Max(x, hn::Zero(d))));
     const V64 t = hn::Add(hn::Sub(cm.hi, L), hn::Add(cm.lo, C(cl)));
     const M64 near = hn::Not(hn::Ge(hn::Abs(t), hn::Mul(C(8.0), L)));

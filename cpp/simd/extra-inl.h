@@ -184,7 +184,7 @@ struct le_cam_f_logu {
 // srkl_delta > 0 of lambert.h, same steps).
 HWY_INLINE V64 srkl_df_logu(D64 d, V64 r, M64& rare) {
     rare = outside(r, -700.0, 700.0);
-    const V64 w = hn::Exp(d, hn::Neg(r));
+    const V64 w = exp_in(hn::Neg(r));
     return hn::Sub(hn::Sub(hn::Sub(hn::Log1p(d, w), w), C(LN2_HI)), C(LN2_LO));
 }
 // srkl_inside: -(sh + (se + LN2_LO)) > 0 with t + LN2_HI = sh + se (TwoSum)

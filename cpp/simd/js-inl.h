@@ -158,7 +158,7 @@ struct js_df_logu {
             hn::Lt(r, C(d, -30.0)),
             [&] {
                 V s = hn::Add(hn::Add(r, C(d, L::ln2_hi)), C(d, L::ln2_lo));
-                return hn::Mul(C(d, 0.5), hn::Sub(s, hn::Log1p(d, hn::Exp(d, r))));
+                return hn::Mul(C(d, 0.5), hn::Sub(s, hn::Log1p(d, exp_in(r))));
             },
             [&] {
                 return hn::Mul(C(d, -0.5), hn::Log1p(d, hn::Mul(C(d, 0.5), expm1(hn::Neg(r)))));
@@ -215,7 +215,7 @@ struct js_inv_df {
         return select_forms(
             hn::Lt(t, hn::Zero(d)),
             [&] {
-                V e = hn::Exp(d, hn::Mul(C(d, 2.0), t));
+                V e = exp_in(hn::Mul(C(d, 2.0), t));
                 return hn::Div(e, hn::Sub(C(d, 2.0), e));
             },
             [&] { return hn::Div(C(d, 1.0), expm1(a)); });
@@ -245,7 +245,7 @@ HWY_INLINE hn::Vec<D> js_half_log_mean(D d, hn::Vec<D> l) {
         hn::Gt(l, C(d, 30.0)),
         [&] {
             V s = hn::Sub(hn::Sub(l, C(d, L::ln2_hi)), C(d, L::ln2_lo));
-            return hn::Add(s, hn::Log1p(d, hn::Exp(d, hn::Neg(l))));
+            return hn::Add(s, hn::Log1p(d, exp_in(hn::Neg(l))));
         },
         [&] { return hn::Log1p(d, hn::Mul(C(d, 0.5), expm1(l))); });
 }
@@ -298,7 +298,7 @@ struct gan_f_logu {
         // softplus calls and the branch's own exponential, so the same bits, at half the
         // exponentials and logarithms): softplus(r) = max(r, 0) + l, and
         // a = l/x for r > 0, e^r softplus(-r) = x (l - r) for r <= 0
-        const V x = hn::Exp(d, hn::Neg(hn::Abs(r)));  // > 0 for |r| <= emax
+        const V x = exp_in(hn::Neg(hn::Abs(r)));  // > 0 for |r| <= emax
         const V l = hn::Log1p(d, x);
         const M pos = hn::Gt(r, hn::Zero(d));
         const V a = hn::IfThenElse(pos, hn::Div(l, x), hn::Mul(x, hn::Add(hn::Neg(r), l)));
@@ -335,7 +335,7 @@ struct gan_conj {
         // -log1mexp(a)
         return select_forms(
             hn::Le(a, C(d, L::ln2_hi)), [&] { return hn::Neg(hn::Log(d, hn::Neg(expm1(t)))); },
-            [&] { return hn::Neg(hn::Log1p(d, hn::Neg(hn::Exp(d, t)))); });
+            [&] { return hn::Neg(hn::Log1p(d, hn::Neg(exp_in(t)))); });
     }
 };
 struct gan_inv_df {
@@ -345,7 +345,7 @@ struct gan_inv_df {
     static hn::Vec<D> eval(D d, hn::Vec<D> t, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(t, -L::emax, -L::tiny);
-        return hn::Div(hn::Exp(d, t), hn::Neg(expm1(t)));
+        return hn::Div(exp_in(t), hn::Neg(expm1(t)));
     }
 };
 struct gan_log_inv_df {
@@ -365,7 +365,7 @@ FDIV_SIMD_RANGE(softened_reverse_kl_objective_logu, softened_reverse_kl::objecti
                 L::emax,
                 hn::Sub(hn::Add(softplus(hn::Neg(x)), C(d, 1.0 - L::ln2_hi)), C(d, L::ln2_lo)))
 FDIV_SIMD_RANGE(softened_kl_objective_logu, softened_kl::objective_logu, -L::emax, L::emax,
-                hn::Sub(js_half_log_mean(d, x), hn::Exp(d, x)))
+                hn::Sub(js_half_log_mean(d, x), exp_in(x)))
 
 // srkl_solve (lambert.h) in vector form, K vectors in lockstep (common-inl.h, eval2): s > 0
 // with log1pmx(s) = -delta, delta = -(t + log 2) from the TwoSum.  The start is within 1e-4
@@ -621,7 +621,7 @@ HWY_INLINE hn::Vec<D> srkl_lg_r(D d, hn::Vec<D> r) {
     return select_forms(
         hn::Lt(r, C(d, -30.0)),
         [&] {
-            V v = hn::Sub(hn::Log1p(d, hn::Exp(d, r)), r);
+            V v = hn::Sub(hn::Log1p(d, exp_in(r)), r);
             return hn::Sub(hn::Sub(v, C(d, L::ln2_hi)), C(d, L::ln2_lo));
         },
         [&] { return hn::Log1p(d, hn::Mul(C(d, 0.5), expm1(hn::Neg(r)))); });
@@ -631,7 +631,7 @@ FDIV_SIMD_RANGE(softened_reverse_kl_f, softened_reverse_kl::f, L::tiny, L::huge,
 FDIV_SIMD_RANGE(softened_reverse_kl_df, softened_reverse_kl::df, L::tiny, L::huge,
                 hn::Sub(srkl_lg(d, x), hn::Div(C(d, 1.0), x)))
 FDIV_SIMD_RANGE(softened_reverse_kl_f_logu, softened_reverse_kl::f_logu, -L::emax, L::emax,
-                hn::Mul(hn::Add(C(d, 1.0), hn::Exp(d, x)), srkl_lg_r(d, x)))
+                hn::Mul(hn::Add(C(d, 1.0), exp_in(x)), srkl_lg_r(d, x)))
 // (softened_reverse_kl df_logu and its activations: extra-inl.h)
 
 // (js_weighted(pi): jsw-inl.h)

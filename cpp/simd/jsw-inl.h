@@ -470,7 +470,7 @@ struct js_weighted_objective_logu {
             hn::Gt(l, C(d, 30.0)),
             [&] {
                 const double lp = jsw_par(pi).lp;
-                V x = hn::Div(hn::Mul(C(d, q), hn::Exp(d, hn::Neg(l))), C(d, pi));
+                V x = hn::Div(hn::Mul(C(d, q), exp_in(hn::Neg(l))), C(d, pi));
                 return hn::Add(hn::Add(l, C(d, lp)), hn::Log1p(d, x));
             },
             [&] { return hn::Log1p(d, hn::Mul(C(d, pi), expm1(l))); });

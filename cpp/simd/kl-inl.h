@@ -48,7 +48,7 @@ struct kl_f_logu {
     static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(r, -L::emax, L::emax);
-        return hn::Mul(hn::Exp(d, r), r);
+        return hn::Mul(exp_in(r), r);
     }
 };
 FDIV_SIMD_PURE(kl_df_logu, kl::df_logu, hn::Add(C(d, 1.0), x))
@@ -79,7 +79,7 @@ struct kl_objective_logu {
     static hn::Vec<D> eval(D d, hn::Vec<D> l, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(l, -L::emax, L::emax);
-        return hn::Neg(hn::Exp(d, l));
+        return hn::Neg(exp_in(l));
     }
 };
 
@@ -104,7 +104,7 @@ struct reverse_kl_df_logu {
     static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(r, -L::emax, L::emax);
-        return hn::Neg(hn::Exp(d, hn::Neg(r)));
+        return hn::Neg(exp_in(hn::Neg(r)));
     }
 };
 FDIV_SIMD_PURE(reverse_kl_log_d2f_logu, reverse_kl::log_d2f_logu, hn::Mul(C(d, -2.0), x))
