@@ -142,3 +142,56 @@ def test_js_weighted_dense_ulp(jsw_exact, target, method, pi):
     assert ok.sum() > 0.9 * len(t)
     err = np.abs(got[ok] - want[ok]) / np.spacing(np.abs(want[ok]))
     assert err.max() <= 1.0, (method, pi, target, float(err.max()), t[ok][np.argmax(err)])
+
+
+# alpha f(e^r), 0 < a < 1/2, r <= log((1 - a)/16)/a: 1/a + (e^r c1 - e^(a r) c2) in plain double
+# (alpha-inl.h, alpha_f_logu_plain), within 0.62 ulp in dense sampling; blocks with a lane above
+# the cut take the double-double core (0.5 ulp), sampled too, so that a cut set too high fails.
+# Sorted inputs fill whole blocks with one form, the shuffled copy mixes them.
+ALPHAS_LO = (0.01, 0.3, 0.4999)
+
+
+def _alpha_lo_inputs(a):
+    rng = np.random.default_rng(int(a * 1e4) + 11)
+    cut = float(np.log((1 - a) / 16) / a)
+    n = 400
+    r = np.concatenate(
+        [
+            rng.uniform(max(-700.0, cut - 40), cut, n),
+            cut + rng.uniform(-0.01, 0.01, n),
+            rng.uniform(cut, -2.0, n),  # the double-double core's far form, up to near u = 1
+            rng.uniform(-700.0, -690.0, n),
+        ]
+    )
+    r = np.sort(r)
+    return np.concatenate([r, rng.permutation(r)])
+
+
+@pytest.fixture(scope="module")
+def alpha_lo_exact():
+    out = {}
+    with mp.workdps(40):
+        for a in ALPHAS_LO:
+            r = _alpha_lo_inputs(a)
+            A = mp.mpf(a)
+            hi, lo = np.empty_like(r), np.empty_like(r)
+            for i, v in enumerate(r):
+                x = mp.mpf(float(v))
+                e = (mp.exp(A * x) - 1 - A * mp.expm1(x)) / (A * (A - 1))
+                hi[i] = float(e)
+                lo[i] = float(e - mp.mpf(hi[i]))
+            out[a] = r, hi, lo
+    return out
+
+
+@pytest.mark.parametrize("target", _targets())
+@pytest.mark.parametrize("a", ALPHAS_LO)
+def test_alpha_f_logu_far_left_ulp(alpha_lo_exact, target, a):
+    r, hi, lo = alpha_lo_exact[a]
+    assert _core._simd_force_target(target)
+    try:
+        got = fdiv.alpha(a).f_logu(r)
+    finally:
+        _core._simd_force_target("")
+    err = np.abs((got - hi) - lo) / np.spacing(np.abs(hi))
+    assert err.max() <= 0.65, (a, target, float(err.max()), r[np.argmax(err)])

@@ -39,6 +39,7 @@ struct alpha_param {
     double c2h, c2l;      // 1/(a (1 - a))
     double c3h, c3l;      // 1/(a b)
     double m;             // max(1, |a|)
+    double rn;            // 0 < a < 1/2: log((1 - a)/16)/a (alpha_f_logu_plain)
     dd::softplus_zero z;  // the zero of the activation (a < 1)
 };
 HWY_INLINE void recip_s(double h, double l, double& rh, double& rl) {
@@ -65,6 +66,7 @@ HWY_INLINE const alpha_param& alpha_par(double a) {
         dmul_s(c.rah, c.ral, c.roh, c.rol, c.c2h, c.c2l);
         dmul_s(c.rah, c.ral, c.rbh, c.rbl, c.c3h, c.c3l);
         c.m = std::fmax(1.0, std::fabs(a));
+        c.rn = a > 0.0 && a < 0.5 ? std::log((1.0 - a) / 16.0) / a : -HUGE_VAL;
         if (a < 1.0) c.z = dd::make_softplus_zero(c.roh, c.rol);
         c.a = a;
     }
@@ -229,6 +231,30 @@ struct alpha_f {
     }
 };
 
+// f(e^r) for 0 < a < 1/2 and r <= R = log((1 - a)/16)/a (rn, per parameter) in plain double:
+// with c1 = 1/(1 - a), c2 = 1/(a (1 - a)) and x = a r exact as a TwoProd xh + xl,
+//   f = 1/a + S,  S = e^r c1 - e^x c2,
+// where e^r c1/(e^x c2) = a e^{(1-a) r} < a e^{(1-a) R} (far below 1/8), so S does not cancel
+// and is within ~2.5 ulp of itself, and |S| <= e^x c2 <= (1/a)/16: S moves f by < 0.2 ulp, and
+// 1/a (a dd) + S is rounded once.  Two plain exponentials in place of alpha_f_core's two
+// double-double ones.  Returns false, leaving res alone, when a lane of the K vectors (not rare)
+// lies above R: those blocks take alpha_f_core.
+template <int K>
+HWY_INLINE bool alpha_f_logu_plain(const V64* r, const M64* rare, double a, V64* res) {
+    const D64 d;
+    const alpha_param& P = alpha_par(a);
+    FDIV_EACH(k, K) {
+        if (!hn::AllTrue(d, hn::Or(rare[k], hn::Le(r[k], C(P.rn))))) return false;
+    }
+    FDIV_EACH(k, K) {
+        const dd::V2 x = dd::two_prod(r[k], C(a));
+        const V64 ex = exp_in(x.hi);
+        const V64 S = fma(exp_in(r[k]), C(P.roh), hn::Neg(hn::Mul(fma(ex, x.lo, ex), C(P.c2h))));
+        res[k] = hn::Add(C(P.rah), hn::Add(S, C(P.ral)));
+    }
+    return true;
+}
+
 struct alpha_f_logu {
     static constexpr double (*scalar)(double, double) = &alpha::f_logu;
     static bool bad(double a) { return alpha_vec_bad(a); }
@@ -240,12 +266,19 @@ struct alpha_f_logu {
         dd::V2 R[K];
         alpha_r_terms t[K];
         M64 near[K];
+        V64 rc[K];
         FDIV_EACH(k, K) {
             // |r| < 1e-90: f ~ r^2/2 near the subnormals (the scalar long double series)
             rare[k] = outside(hn::Abs(r[k]), 1e-90, 700.0);
-            t[k].r = hn::IfThenElse(rare[k], C(1.0), r[k]);
+            t[k].r = rc[k] = hn::IfThenElse(rare[k], C(1.0), r[k]);
             R[k] = {t[k].r, hn::Zero(d)};
             near[k] = hn::Lt(hn::Mul(hn::Abs(t[k].r), C(m)), C(2.0));
+        }
+        if (a > 0.0 && a < 0.5 && alpha_f_logu_plain<K>(rc, rare, a, y)) {
+            FDIV_EACH(k, K) {
+                rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(y[k]), C(DBL_MAX))));
+            }
+            return;
         }
         FDIV_EACH(k, K) t[k].e = dd::exp_t(t[k].r, hn::Zero(d));
         alpha_f_core<K>(R, t, near, a, rare, y);
