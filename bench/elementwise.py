@@ -1,7 +1,7 @@
 """Elementwise kernels: fdiv against the formulas people write in NumPy and its peers, and a copy.
 
     python bench/elementwise.py [--sizes 1e3 1e5 1e7] [--dtypes float64 float32]
-                                [--only kl_f_logu js_f ...] [--repeat 7] [--save]
+                                [--only kl_f_logu js_f ...] [--repeat 7] [--shuffle] [--save]
 
 For every catalogue entry and method f, df, f_logu, conj, inv_df, activation, and for every
 generator objective (MATH.md §6, `objective_logu`), prints the median ns/element with a
@@ -335,7 +335,7 @@ def cases(only=None):
     return out
 
 
-def run(sizes, repeat, dtypes, only=None):
+def run(sizes, repeat, dtypes, only=None, shuffle=False):
     rows = []
     peers_2t = []
     if numexpr is not None:
@@ -355,6 +355,8 @@ def run(sizes, repeat, dtypes, only=None):
             for key, method, form in cases(only):
                 div = _divergence(key)
                 x = _inputs(div, method, n, dt)
+                if shuffle:  # the same values in random order (kernels pick forms per vector)
+                    x = np.random.default_rng(0).permutation(x)
                 out = np.empty_like(x)
                 uid, _, par = key.partition("(")
                 uf = getattr(fdiv.ufuncs, f"{uid}_{method}")
@@ -443,9 +445,16 @@ def main():
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--dtypes", nargs="+", default=["float64", "float32"])
     ap.add_argument("--only", nargs="+", help="entries or 'entry method' / entry_method names")
+    ap.add_argument("--shuffle", action="store_true", help="inputs in random order")
     ap.add_argument("--save", action="store_true")
     a = ap.parse_args()
-    rows, _ = run([int(s) for s in a.sizes], a.repeat, [np.dtype(d).type for d in a.dtypes], a.only)
+    rows, _ = run(
+        [int(s) for s in a.sizes],
+        a.repeat,
+        [np.dtype(d).type for d in a.dtypes],
+        a.only,
+        a.shuffle,
+    )
     show(rows)
     print(
         f"measurements taken again for more than {STEAL_MAX:.0%} of the CPU time stolen by the "
@@ -460,7 +469,8 @@ def main():
         )
         machine = f"{platform.machine()}-{os.cpu_count()}cpu"
         stamp = datetime.date.today().isoformat()
-        path = HERE / "results" / f"{stamp}-{commit}-{machine}.json"
+        tag = "-shuffled" if a.shuffle else ""
+        path = HERE / "results" / f"{stamp}-{commit}-{machine}{tag}.json"
         cfg = fdiv.show_config(mode="dicts")
         meta = {
             "commit": commit,
@@ -474,6 +484,7 @@ def main():
             "fdiv": fdiv.__version__,
             "steal_max": STEAL_MAX,
             "steal_retried": STEAL["retried"],
+            "shuffled": a.shuffle,
         }
         path.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
         print(f"saved {path}")

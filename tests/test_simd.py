@@ -474,6 +474,21 @@ def test_dd_log_tables_match_their_generator():
     assert t["kLogInvC"][10] == 1.0 and t["kLogCHi"][10] == 0.0
 
 
+def test_odd_fits_match_their_generator():
+    """cpp/simd/common-inl.h's fixed-degree fits of P(w) = sum w^k/(2k + 3) (log1pmx and js's
+    atanh tail, double lanes) are the ones scripts/gen_odd_fit.py derives, and within 2^-53.9
+    of P on their ranges (the rounding of 1/3 itself is 2^-54)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "gen_odd_fit.py"
+    spec = importlib.util.spec_from_file_location("gen_odd_fit", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.check() == 0
+    for name, coef in mod.tables().items():
+        assert mod.max_rel_error(name, coef, points=400) < 2.0**-53.9, name
+
+
 _LOG_OFF = 0x3FE5800000000000
 
 

@@ -289,10 +289,10 @@ HWY_INLINE V sigmoid(V x) {
 }
 
 // L(y) = log1p(y) - y (special.h log1pmx) for finite y > -1.  Inside -0.8 < y < 2 with
-// z = y/(2 + y):  L = -y^2/(2 + y) + 2 z^3 P(z^2),  P(w) = sum_k w^k/(2k + 3),  |z| <= 2/3,
-// where P is summed by Horner to the degree that w needs (w^(D+1) < 2^-56 in double, 2^-27 in
-// float: at most 56 terms at |z| = 2/3, 10 at |z| = 0.1).  The coefficients
-// are rounded where the scalar divides by k: the series is a correction below |z|/3 of the
+// z = y/(2 + y):  L = -y^2/(2 + y) + 2 z^3 P(z^2),  P(w) = sum_k w^k/(2k + 3),  |z| <= 2/3:
+// double lanes by the fixed-degree fit below (odd_fit), float lanes by Horner to the degree
+// that w needs (w^(D+1) < 2^-27: at most 27 terms at |z| = 2/3).  The series coefficients are
+// rounded where the scalar divides by k: the series is a correction below |z|/3 of the
 // result, so this moves it by < 0.3 ulp.
 constexpr double kInvOdd[64] = {
     1.0 / 3,   1.0 / 5,   1.0 / 7,   1.0 / 9,   1.0 / 11,  1.0 / 13,  1.0 / 15,  1.0 / 17,
@@ -320,26 +320,43 @@ HWY_INLINE V odd_series(D d, V w, V deg) {
     return p;
 }
 
+// P(w) = sum_k w^k/(2k + 3) = (atanh(z) - z)/z^3, w = z^2, in double lanes by one polynomial
+// of fixed degree instead of the series to the degree a lane needs: the series takes up to 28
+// terms at w = 1/4 and 56 at w = 4/9, and a vector of shuffled inputs (its lanes spread over
+// the range) pays the largest lane's degree with a mask per term.  Chebyshev fits of P on
+// [0, 1/4] (degree 13) and [0, 4/9] (degree 19), scripts/gen_odd_fit.py: relative error 2^-54.0
+// with the coefficients rounded (the rounding of 1/3 itself), 2^-52.6 by Horner in double.  P is
+// a correction below |z|^2/3 of the results it enters, so this moves them by < 0.1 ulp.
+constexpr double kOddFit14[14] = {0.3333333333333333,   0.20000000000000864,  0.14285714285490106,
+                                  0.11111111133938968,  0.09090907881509189,  0.07692345940270638,
+                                  0.06665886352701884,  0.05893099692590042,  0.05160769881147162,
+                                  0.05441915418234587,  0.012292448728540531, 0.13557903913692299,
+                                  -0.14450491183414468, 0.21098097885975797};
+constexpr double kOddFit20[20] = {
+    0.3333333333333333,  0.20000000000000123,  0.14285714285677628,   0.11111111115444725,
+    0.09090908820547107, 0.07692317973889416,  0.06666407036427749,   0.05886954333075943,
+    0.0520373460632605,  0.053356852467608434, 0.0013320131993982362, 0.2779986738971196,
+    -1.0009507720640074, 3.526245866994221,    -8.955383922823435,    17.436097719160202,
+    -24.582600491326573, 24.11076069323323,    -14.664237566984744,   4.306210039411948};
+template <std::size_t N, class V>
+HWY_INLINE V odd_fit(V w, const double (&c)[N]) {
+    const hn::DFromV<V> d;
+    V p = C(d, c[N - 1]);
+    for (int k = static_cast<int>(N) - 2; k >= 0; --k) p = hn::MulAdd(p, w, C(d, c[k]));
+    return p;
+}
+
 // the lanes where log1pmx_from uses its series
 template <class V>
 HWY_INLINE hn::Mask<hn::DFromV<V>> log1pmx_band(V y) {
     const hn::DFromV<V> d;
     return hn::And(hn::Gt(y, C(d, -0.8)), hn::Lt(y, C(d, 2.0)));
 }
-// (log1pmx_from takes log1p(y) from log1p_y(), called only when some lane lies outside the
-// band: a caller that needs log1p(y) too keeps it.)
-template <class V, class F>
-HWY_INLINE V log1pmx_from(V y, F log1p_y) {
+// float lanes: the series to the degree each lane needs.
+template <class V>
+HWY_INLINE V log1pmx_series32(V z, V w) {
     const hn::DFromV<V> d;
     using L = lim<hn::TFromV<V>>;
-    const auto band = log1pmx_band(y);
-    V res = hn::Zero(d);
-    if (!hn::AllTrue(d, band)) res = hn::Sub(log1p_y(), y);
-    if (hn::AllFalse(d, band)) return res;
-    const V yb = hn::IfThenElseZero(band, y);
-    const V two_y = hn::Add(C(d, 2.0), yb);
-    const V z = hn::Div(yb, two_y);
-    const V w = hn::Mul(z, z);
     // Degree per lane from the lane's own w: with 2^(e-bias) <= w < 2^(e-bias+1),
     // w^(D+1) < 2^-ser_bits for D = ceil(ser_bits/b), b = bias - 1 - e >= 1 (w <= 4/9).  A lane's
     // coefficients above its degree are 0, so p stays exactly 0 until k = D and then p = c_D:
@@ -353,7 +370,27 @@ HWY_INLINE V log1pmx_from(V y, F log1p_y) {
     const V deg = hn::Min(hn::Ceil(hn::Mul(C(d, L::ser_bits * (1 + 0x1p-12)),
                                            recip_approx(hn::Sub(C(d, L::bias - 1), e)))),
                           C(d, 60.0));
-    const V s = hn::Mul(hn::Mul(z, w), odd_series(d, w, deg));
+    return hn::Mul(hn::Mul(z, w), odd_series(d, w, deg));
+}
+// (log1pmx_from takes log1p(y) from log1p_y(), called only when some lane lies outside the
+// band: a caller that needs log1p(y) too keeps it.)
+template <class V, class F>
+HWY_INLINE V log1pmx_from(V y, F log1p_y) {
+    const hn::DFromV<V> d;
+    const auto band = log1pmx_band(y);
+    V res = hn::Zero(d);
+    if (!hn::AllTrue(d, band)) res = hn::Sub(log1p_y(), y);
+    if (hn::AllFalse(d, band)) return res;
+    const V yb = hn::IfThenElseZero(band, y);
+    const V two_y = hn::Add(C(d, 2.0), yb);
+    const V z = hn::Div(yb, two_y);
+    const V w = hn::Mul(z, z);
+    V s;
+    if constexpr (sizeof(hn::TFromV<V>) == 8) {
+        s = hn::Mul(hn::Mul(z, w), odd_fit(w, kOddFit20));
+    } else {
+        s = log1pmx_series32(z, w);
+    }
     // -y^2/(2 + y) + 2 s, with y^2/(2 + y) = y z: two roundings either way, one division less
     const V ser = hn::Sub(hn::Add(s, s), hn::Mul(yb, z));
     return hn::IfThenElse(band, ser, res);

@@ -30,6 +30,8 @@ HWY_INLINE V js_atanh_tail(V z) {
     using L = lim<hn::TFromV<V>>;
     const hn::RebindToSigned<decltype(d)> di;
     const V w = hn::Mul(z, z);
+    // double lanes (|z| <= 1/2 in js's kernels): the fixed-degree fit (common-inl.h, odd_fit)
+    if constexpr (sizeof(hn::TFromV<V>) == 8) return hn::Mul(hn::Mul(z, w), odd_fit(w, kOddFit14));
     const V t = hn::MulAdd(hn::ConvertTo(d, hn::BitCast(di, w)), C(d, 1.0 / (1ll << L::mant)),
                            C(d, 0.0862 - L::bias));
     // (recip_approx raised by 2^-12, as in log1pmx)
