@@ -228,9 +228,12 @@ struct ExpT {
 HWY_INLINE ExpT exp_t(V64 xh, V64 xl) {
     const D64 d;
     const hn::RebindToSigned<D64> di;
-    const V64 qf = hn::Round(hn::Mul(xh, C(ddtab::kExpL16[2])));
-    const auto qi = hn::ConvertTo(di, qf);
+    // q by the shifter 1.5 2^52: kx's low bits hold q (two's complement), no conversion
+    const V64 kx = hn::MulAdd(xh, C(ddtab::kExpL16[2]), C(0x1.8p52));
+    const V64 qf = hn::Sub(kx, C(0x1.8p52));
+    const auto qi = hn::BitCast(di, kx);
     const auto j = hn::And(qi, hn::Set(di, 15));
+    // floor(q/16) + 2^47 (the shifter's bits, shifted out below)
     const auto e = hn::ShiftRight<4>(qi);
     const V64 s = fma(hn::Neg(qf), C(ddtab::kExpL16[0]), xh);
     const V64 t = fma(hn::Neg(qf), C(ddtab::kExpL16[1]), xl);
