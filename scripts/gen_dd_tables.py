@@ -71,16 +71,22 @@ def cpp() -> str:
     return "\n".join(out)
 
 
-def check() -> int:
-    text = HEADER.read_text()
+def check_header(header: Path, want: dict[str, list[float]], parse=float.fromhex) -> int:
+    """1 if an array `name[N] = {...}` of `header` differs from want[name] (values read by
+    `parse`), else 0; also used by gen_odd_fit.py"""
+    text = header.read_text()
     bad = 0
-    for name, vals in tables().items():
+    for name, vals in want.items():
         m = re.search(rf"{name}\[\d+\] = \{{([^}}]*)\}}", text)
-        got = [float.fromhex(v.strip()) for v in m.group(1).split(",")] if m else []
+        got = [parse(v.strip()) for v in m.group(1).split(",")] if m else []
         if got != vals:
             print(f"{name}: header differs from the generator")
             bad += 1
     return 1 if bad else 0
+
+
+def check() -> int:
+    return check_header(HEADER, tables())
 
 
 if __name__ == "__main__":

@@ -12,11 +12,13 @@ constant 1/3 itself; the next lower degree would be above it.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 from mpmath import atanh, chebyfit, mp, mpf, polyval, sqrt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_dd_tables import check_header  # noqa: E402
 
 HEADER = Path(__file__).resolve().parent.parent / "cpp" / "simd" / "common-inl.h"
 FITS = {"kOddFit14": ((1, 4), 14), "kOddFit20": ((4, 9), 20)}  # [0, top], coefficients
@@ -59,15 +61,7 @@ def cpp() -> str:
 
 
 def check() -> int:
-    text = HEADER.read_text()
-    bad = 0
-    for name, vals in tables().items():
-        m = re.search(rf"{name}\[\d+\] = \{{([^}}]*)\}}", text)
-        got = [float(v) for v in m.group(1).split(",")] if m else []
-        if got != vals:
-            print(f"{name}: header differs from the generator")
-            bad += 1
-    return 1 if bad else 0
+    return check_header(HEADER, tables(), float)
 
 
 if __name__ == "__main__":

@@ -65,19 +65,20 @@ def _inputs():
 X = _inputs()
 
 
+def _hi_lo(f, x):
+    """f at each x (mpmath, 40 digits) as double hi + lo"""
+    hi, lo = np.empty_like(x), np.empty_like(x)
+    with mp.workdps(40):
+        for i, v in enumerate(x):
+            e = f(mp.mpf(float(v)))
+            hi[i] = float(e)
+            lo[i] = float(e - mp.mpf(hi[i]))
+    return hi, lo
+
+
 @pytest.fixture(scope="module")
 def exact():
-    out = {}
-    with mp.workdps(40):
-        for name, (f, _) in REF.items():
-            hi = np.empty_like(X)
-            lo = np.empty_like(X)
-            for i, v in enumerate(X):
-                e = f(mp.mpf(float(v)))
-                hi[i] = float(e)
-                lo[i] = float(e - mp.mpf(hi[i]))
-            out[name] = hi, lo
-    return out
+    return {name: _hi_lo(f, X) for name, (f, _) in REF.items()}
 
 
 def _targets():
@@ -181,17 +182,13 @@ def _alpha_lo_inputs(a):
 @pytest.fixture(scope="module")
 def alpha_lo_exact():
     out = {}
-    with mp.workdps(40):
-        for a in ALPHAS_LO:
-            r = _alpha_lo_inputs(a)
-            A = mp.mpf(a)
-            hi, lo = np.empty_like(r), np.empty_like(r)
-            for i, v in enumerate(r):
-                x = mp.mpf(float(v))
-                e = (mp.exp(A * x) - 1 - A * mp.expm1(x)) / (A * (A - 1))
-                hi[i] = float(e)
-                lo[i] = float(e - mp.mpf(hi[i]))
-            out[a] = r, hi, lo
+    for a in ALPHAS_LO:
+        r = _alpha_lo_inputs(a)
+        A = mp.mpf(a)
+        out[a] = (
+            r,
+            *_hi_lo(lambda x, A=A: (mp.exp(A * x) - 1 - A * mp.expm1(x)) / (A * (A - 1)), r),
+        )
     return out
 
 
