@@ -254,6 +254,36 @@ HWY_INLINE ExpT exp_t(V64 xh, V64 xl) {
     r.scale = hn::BitCast(d, hn::ShiftLeft<52>(hn::Add(e, hn::Set(di, 1023))));
     return r;
 }
+// e^x - 1 in dd for |x| <= 2 from plain exp's steps (exp_reduce, Highway's polynomial) with
+// their roundings kept: r = x - q log 2 as rh + rl (the second reduction step's residual),
+// expm1(rh) = rh + rh^2 P(rh) (Highway's polynomial) summed in dd, expm1(r) = y + (1 + y) rl,
+// and (2^q - 1) + 2^q y by TwoSum (2^q - 1 exact, the product an exact scaling).  What is left
+// is Highway's approximation error: 2^-56.2 relative over 500k points on [-2, 2] against mpmath,
+// for about half the operations of expm1_x (no table, no second exponential).
+HWY_INLINE V2 expm1_lite(V64 x) {
+    const V64 shifter = C(0x1.8p52);
+    const V64 kx = hn::MulAdd(x, C(1.442695040888963407359924681), shifter);
+    const V64 qf = hn::Sub(kx, shifter);
+    const V64 r1 = hn::MulAdd(qf, C(-0.6931471805596629565116018), x);  // exact
+    const V64 rh = hn::MulAdd(qf, C(-0.28235290563031577122588448175e-12), r1);
+    const V64 rl = hn::MulAdd(qf, C(-0.28235290563031577122588448175e-12), hn::Sub(r1, rh));
+    // rh^2 P(rh) = rh^2/2 + rh^3 P1(rh): the first term exact (TwoProd), the second below 0.02 of
+    // y, so its roundings stay below 2^-58 of y
+    const V64 P1 =
+        hn::impl::Estrin(rh, C(+0.166666666666666851703837), C(+0.0416666666666665047591422),
+                         C(+0.00833333333331652721664984), C(+0.00138888888889774492207962),
+                         C(+0.000198412698960509205564975), C(+2.4801587159235472998791e-5),
+                         C(+2.75572362911928827629423e-6), C(+2.75573911234900471893338e-7),
+                         C(+2.51112930892876518610661e-8), C(+2.08860621107283687536341e-9));
+    const V2 r2 = two_prod(rh, rh);
+    V2 y = two_sum(rh, hn::Mul(C(0.5), r2.hi));
+    y.lo = hn::Add(y.lo, hn::MulAdd(hn::Mul(r2.hi, rh), P1, hn::Mul(C(0.5), r2.lo)));
+    y.lo = hn::MulAdd(hn::Add(C(1.0), y.hi), rl, y.lo);
+    const V64 p = exp_scale(C(1.0), kx);
+    V2 res = two_sum(hn::Sub(p, C(1.0)), hn::Mul(p, y.hi));
+    res.lo = hn::MulAdd(p, y.lo, res.lo);
+    return fast_two_sum(res.hi, res.lo);
+}
 // e^x in dd from exp_t, |xh| <= 708 (relative error below 2^-62 down to e^x ~ 2^-968, where
 // the low part starts to lose bits to the subnormals: 2^-53.7 at e^-708)
 HWY_INLINE V2 exp_x(V64 xh, V64 xl) {

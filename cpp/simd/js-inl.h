@@ -134,10 +134,10 @@ struct js_f_logu {
             hn::And(hn::Gt(r, C(d, -1.6)), hn::Lt(r, C(d, 2.0))),
             [&] {
                 if constexpr (sizeof(hn::TFromD<D>) == 8) {
-                    // y1 = expm1(-r)/2 and y2 = expm1(r)/2 in dd (dd::expm1_x, ~2^-56), and
+                    // y1 = expm1(-r)/2 and y2 = expm1(r)/2 in dd (dd::expm1_lite, 2^-56), and
                     // L(yh + yl) = L(yh) - yh yl/(1 + yh): L(y) ~ -y^2/2 doubles the relative
                     // error of a plain y (4 ulp in f at r = 0.44 from plain expm1s)
-                    const dd::V2 e2 = dd::expm1_x(r, hn::Zero(d));
+                    const dd::V2 e2 = dd::expm1_lite(r);
                     const dd::V2 ep = dd::add_d(e2, C(d, 1.0));    // e^r
                     const dd::V2 e1 = dd::div_r(dd::neg(e2), ep);  // expm1(-r) = -expm1(r)/e^r
                     const auto L = [&](const dd::V2& e) {
