@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mpmath import atanh, chebyfit, mp, mpf, polyval, sqrt
+from mpmath import atanh, chebyfit, mp, mpf, sqrt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_dd_tables import check_header  # noqa: E402
@@ -36,8 +36,7 @@ def tables() -> dict[str, list[float]]:
     out = {}
     with mp.workprec(200):
         for name, ((num, den), n) in FITS.items():
-            coef = chebyfit(P, [0, mpf(num) / den], n)  # highest degree first
-            out[name] = [float(c) for c in reversed(coef)]
+            out[name] = [float(c) for c in _chebyfit_asc(P, [0, mpf(num) / den], n)]
     return out
 
 
@@ -45,11 +44,28 @@ def max_rel_error(name: str, coef: list[float], points: int = 2000) -> float:
     """max |p(w)/P(w) - 1| over a uniform grid, p with the double coefficients, exact arithmetic"""
     with mp.workprec(200):
         top = mpf(FITS[name][0][0]) / FITS[name][0][1]
-        hi = [mpf(c) for c in reversed(coef)]
         worst = max(
-            abs(polyval(hi, top * i / points) / P(top * i / points) - 1) for i in range(points + 1)
+            abs(_horner(coef, top * i / points) / P(top * i / points) - 1)
+            for i in range(points + 1)
         )
         return float(worst)
+
+
+def _chebyfit_asc(f, interval, n):
+    """chebyfit's coefficients, lowest degree first (mpmath >= 1.4 takes asc=True and warns
+    without it; older versions return the highest degree first)"""
+    try:
+        return list(chebyfit(f, interval, n, asc=True))
+    except TypeError:
+        return list(reversed(chebyfit(f, interval, n)))
+
+
+def _horner(coef, x):
+    """sum coef[k] x^k in mpmath arithmetic"""
+    p = mpf(0)
+    for c in reversed(coef):
+        p = p * x + mpf(c)
+    return p
 
 
 def cpp() -> str:
