@@ -192,17 +192,21 @@ HWY_INLINE void two_sum(V a, V b, V& s, V& e) {
 
 // e^x = 2^q e^r for |x| <= emax: q = x/log 2 rounded to nearest by the shifter 1.5 2^mant (one
 // FMA and no conversion: the low bits of kx = x/log 2 + shifter hold q), r = x - q log 2 in
-// Highway's two steps and constants (ExpImpl::ExpReduce), |r| <= log(2)/2 + 2^-40.
+// Highway's two steps and constants (ExpImpl::ExpReduce), |r| <= log(2)/2 + 2^-40.  The first
+// step is exact; with `lo`, the second step's rounding error too (r + *lo = x - q log 2 to
+// ~2^-100, dd::expm1_lite).
 template <class V>
-HWY_INLINE V exp_reduce(V x, V& kx) {
+HWY_INLINE V exp_reduce(V x, V& kx, V* lo = nullptr) {
     const hn::DFromV<V> d;
     constexpr bool dbl = sizeof(hn::TFromV<V>) == 8;
     const V shifter = C(d, dbl ? 0x1.8p52 : 0x1.8p23);
+    const V ln2_lo = C(d, dbl ? -0.28235290563031577122588448175e-12 : -1.428606765330187045e-6);
     kx = hn::MulAdd(x, C(d, 1.442695040888963407359924681), shifter);
     const V qf = hn::Sub(kx, shifter);
-    const V r = hn::MulAdd(qf, C(d, dbl ? -0.6931471805596629565116018 : -0.693145751953125), x);
-    return hn::MulAdd(
-        qf, C(d, dbl ? -0.28235290563031577122588448175e-12 : -1.428606765330187045e-6), r);
+    const V r1 = hn::MulAdd(qf, C(d, dbl ? -0.6931471805596629565116018 : -0.693145751953125), x);
+    const V r = hn::MulAdd(qf, ln2_lo, r1);
+    if (lo) *lo = hn::MulAdd(qf, ln2_lo, hn::Sub(r1, r));
+    return r;
 }
 // v 2^q for exp_reduce's kx, as q added to the exponent field of v: exact while the result is
 // normal (Highway's Exp scales in two multiplications, after integer widenings, to reach the

@@ -261,14 +261,10 @@ HWY_INLINE ExpT exp_t(V64 xh, V64 xl) {
 // is Highway's approximation error: 2^-56.2 relative over 500k points on [-2, 2] against mpmath,
 // for about half the operations of expm1_x (no table, no second exponential).
 HWY_INLINE V2 expm1_lite(V64 x) {
-    const V64 shifter = C(0x1.8p52);
-    const V64 kx = hn::MulAdd(x, C(1.442695040888963407359924681), shifter);
-    const V64 qf = hn::Sub(kx, shifter);
-    const V64 r1 = hn::MulAdd(qf, C(-0.6931471805596629565116018), x);  // exact
-    const V64 rh = hn::MulAdd(qf, C(-0.28235290563031577122588448175e-12), r1);
-    const V64 rl = hn::MulAdd(qf, C(-0.28235290563031577122588448175e-12), hn::Sub(r1, rh));
-    // rh^2 P(rh) = rh^2/2 + rh^3 P1(rh): the first term exact (TwoProd), the second below 0.02 of
-    // y, so its roundings stay below 2^-58 of y
+    V64 kx, rl;
+    const V64 rh = exp_reduce(x, kx, &rl);
+    // rh^2 P(rh) = rh^2/2 + rh^3 P1(rh) (P1: ExpImpl<double>::ExpPoly's k1..k10): the first
+    // term exact (TwoProd), the second below 0.02 of y, so its roundings stay below 2^-58 of y
     const V64 P1 =
         hn::impl::Estrin(rh, C(+0.166666666666666851703837), C(+0.0416666666666665047591422),
                          C(+0.00833333333331652721664984), C(+0.00138888888889774492207962),
