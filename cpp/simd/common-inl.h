@@ -219,6 +219,16 @@ HWY_INLINE V exp_scale(V v, V kx) {
     return hn::BitCast(d, hn::Add(hn::BitCast(di, v), qe));
 }
 
+// P1 of Highway's ExpImpl<double>::ExpPoly, expm1(r) ~ r + r^2/2 + r^3 P1(r) for |r| <= log(2)/2
+// (its k1..k10), for the kernels that keep that sum's roundings (dd::expm1_lite, alpha's far
+// right)
+HWY_INLINE V64 exp_poly_p1(V64 r) {
+    return hn::impl::Estrin(r, C(+0.166666666666666851703837), C(+0.0416666666666665047591422),
+                            C(+0.00833333333331652721664984), C(+0.00138888888889774492207962),
+                            C(+0.000198412698960509205564975), C(+2.4801587159235472998791e-5),
+                            C(+2.75572362911928827629423e-6), C(+2.75573911234900471893338e-7),
+                            C(+2.51112930892876518610661e-8), C(+2.08860621107283687536341e-9));
+}
 // e^x for |x| <= emax (where the result is finite and normal): Highway's reduction and
 // polynomial (ExpImpl), so the value of hn::Exp but for the rounding of q at ties, in fewer
 // steps (exp_reduce, exp_scale; 1 thread, 10^5 in cache: kl f* 1.20 -> 0.93 ns).

@@ -265,12 +265,7 @@ HWY_INLINE V2 expm1_lite(V64 x) {
     const V64 rh = exp_reduce(x, kx, &rl);
     // rh^2 P(rh) = rh^2/2 + rh^3 P1(rh) (P1: ExpImpl<double>::ExpPoly's k1..k10): the first
     // term exact (TwoProd), the second below 0.02 of y, so its roundings stay below 2^-58 of y
-    const V64 P1 =
-        hn::impl::Estrin(rh, C(+0.166666666666666851703837), C(+0.0416666666666665047591422),
-                         C(+0.00833333333331652721664984), C(+0.00138888888889774492207962),
-                         C(+0.000198412698960509205564975), C(+2.4801587159235472998791e-5),
-                         C(+2.75572362911928827629423e-6), C(+2.75573911234900471893338e-7),
-                         C(+2.51112930892876518610661e-8), C(+2.08860621107283687536341e-9));
+    const V64 P1 = exp_poly_p1(rh);
     const V2 r2 = two_prod(rh, rh);
     V2 y = two_sum(rh, hn::Mul(C(0.5), r2.hi));
     y.lo = hn::Add(y.lo, hn::MulAdd(hn::Mul(r2.hi, rh), P1, hn::Mul(C(0.5), r2.lo)));
