@@ -9,7 +9,8 @@ preallocated `out=` for fdiv at 1 and 2 OpenMP threads, the naive formula in Num
 installed peers (numexpr at 2 threads, torch eager at 2 threads, jax.jit: optional, `pip install
 ".[bench]"` for numexpr), fdiv's GB/s (input + output bytes), and the ratios
 fastest peer / fdiv-2t and fdiv-2t / copy, where `copy` is y[:] = x at 2 threads (fdiv's
-identity kernel through the same loop, the memory-bandwidth floor). Each row first checks fdiv
+identity kernel through the same loop, the memory-bandwidth floor), measured again next to each
+row. Each row first checks fdiv
 against the NumPy formula (which loses digits near cancellations, hence the loose tolerance).
 --save writes bench/results/<date>-<commit>-<machine>.json.
 """
@@ -375,6 +376,11 @@ def run(sizes, repeat, dtypes, only=None, shuffle=False):
                     fdiv.set_num_threads(threads)
                     row[f"fdiv_{threads}t"] = _median_ns(call, n, repeat)
                 row["steal_2t"] = STEAL["last"]
+                # the copy floor again, next to the row (the host's memory bandwidth drifts
+                # over a run): the same arrays through the identity kernel, 2 threads
+                row["copy_2t"] = _median_ns(
+                    lambda x=x, out=out: fdiv.kl.activation(x, out=out), n, repeat
+                )
                 fdiv.set_num_threads(0)
                 if form is not None:
                     ns = _numpy_ns()
@@ -394,7 +400,6 @@ def run(sizes, repeat, dtypes, only=None, shuffle=False):
                         jf = jax.jit(lambda v: eval(form, _jax_ns(), {"x": v}))
                         jx = jnp.asarray(x)
                         row["jax_jit"] = _median_ns(lambda: jf(jx).block_until_ready(), n, repeat)
-                row["copy_2t"] = copy["copy_2t"]
                 rows.append(row)
     return rows, peers_2t
 

@@ -264,33 +264,44 @@ struct alpha_exp_c {
 // The terms other than the largest come to at most 1/2 of f and within ~2 ulp of themselves,
 // the largest one within ~2^-54 of itself before the final rounding (no 1 + y rounded, as plain
 // exp has).  Dense sampling against mpmath (12 values of a, 4,000 points per side and 1,000
-// across each cut): at most 0.76 ulp left, 0.84 ulp right (the double-double core: 0.5).  Two
-// plain exponentials in place of alpha_f_core's two double-double ones.  Returns false, leaving
-// res alone, unless every lane of the K vectors (but rare ones) lies on the same side.
+// across each cut): at most 0.76 ulp left, 0.87 ulp right (the double-double core: 0.5).  Two
+// plain exponentials in place of alpha_f_core's two double-double ones.  Each lane takes its form
+// from its own value, whatever the other lanes hold (so a result does not depend on its
+// position): plain[k] marks the lanes given here (the others are left zero), and the return
+// value says whether every lane of the K vectors but the rare ones is one of them.
 template <int K>
-HWY_INLINE bool alpha_f_logu_plain(const V64* r, const M64* rare, double a, V64* res) {
+HWY_INLINE bool alpha_f_logu_plain(const V64* r, const M64* rare, double a, V64* res, M64* plain) {
     const D64 d;
     const alpha_param& P = alpha_par(a);
-    bool left = true, right = true;
+    M64 left[K], right[K];
+    bool any_left = false, any_right = false, all = true;
     FDIV_EACH(k, K) {
-        left = left && hn::AllTrue(d, hn::Or(rare[k], hn::Le(r[k], C(P.rn))));
-        right = right && hn::AllTrue(d, hn::Or(rare[k], hn::Ge(r[k], C(P.rp))));
+        left[k] = hn::Le(r[k], C(P.rn));
+        right[k] = hn::Ge(r[k], C(P.rp));
+        plain[k] = hn::Or(left[k], right[k]);
+        any_left = any_left || !hn::AllFalse(d, left[k]);
+        any_right = any_right || !hn::AllFalse(d, right[k]);
+        all = all && hn::AllTrue(d, hn::Or(rare[k], plain[k]));
     }
-    if (!left && !right) return false;
-    FDIV_EACH(k, K) {
-        const dd::V2 x = dd::two_prod(r[k], C(a));
-        if (left) {
+    FDIV_EACH(k, K) res[k] = hn::Zero(d);
+    if (any_left) {
+        FDIV_EACH(k, K) {
+            const dd::V2 x = dd::two_prod(r[k], C(a));
             const alpha_exp_c b(r[k], hn::Zero(d), P.roh, P.rol, C(P.ral));
             const alpha_exp_c c(x.hi, x.lo, -P.c2h, -P.c2l, hn::Add(b.h, b.t));
-            res[k] = hn::Add(C(P.rah), hn::Add(c.h, c.t));
-        } else {
+            res[k] = hn::IfThenElseZero(left[k], hn::Add(C(P.rah), hn::Add(c.h, c.t)));
+        }
+    }
+    if (any_right) {
+        FDIV_EACH(k, K) {
+            const dd::V2 x = dd::two_prod(r[k], C(a));
             const alpha_exp_c c(x.hi, x.lo, P.c2h, P.c2l, hn::Zero(d));
             const V64 z = hn::Add(hn::Sub(hn::Sub(C(P.rah), c.h), c.t), C(P.ral));
             const alpha_exp_c b(r[k], hn::Zero(d), P.roh, P.rol, z);
-            res[k] = hn::Add(b.h, b.t);
+            res[k] = hn::IfThenElse(right[k], hn::Add(b.h, b.t), res[k]);
         }
     }
-    return true;
+    return all;
 }
 
 struct alpha_f_logu {
@@ -312,14 +323,21 @@ struct alpha_f_logu {
             R[k] = {t[k].r, hn::Zero(d)};
             near[k] = hn::Lt(hn::Mul(hn::Abs(t[k].r), C(m)), C(2.0));
         }
-        if (a > 0.0 && a < 0.5 && alpha_f_logu_plain<K>(rc, rare, a, y)) {
+        V64 yp[K];
+        M64 plain[K];
+        const bool has_plain = a > 0.0 && a < 0.5;
+        if (has_plain && alpha_f_logu_plain<K>(rc, rare, a, yp, plain)) {
             FDIV_EACH(k, K) {
+                y[k] = yp[k];
                 rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(y[k]), C(DBL_MAX))));
             }
             return;
         }
         FDIV_EACH(k, K) t[k].e = dd::exp_t(t[k].r, hn::Zero(d));
         alpha_f_core<K>(R, t, near, a, rare, y);
+        if (has_plain) {
+            FDIV_EACH(k, K) y[k] = hn::IfThenElse(plain[k], yp[k], y[k]);
+        }
         FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(y[k]), C(DBL_MAX))));
     }
     HWY_INLINE static V64 eval32(D64 d, V64 r, M64& rare, double a) {
