@@ -157,18 +157,18 @@ def test_js_weighted_dense_ulp(jsw_exact, target, method, pi):
 
 
 # alpha f(e^r), 0 < a < 1/2, far from u = 1 in plain double (alpha-inl.h, alpha_f_logu_plain):
-# r <= log((1 - a)/4)/a, 1/a + (B - C) and r >= log(6/a)/(1 - a), B + (1/a - C) with
-# B = e^r/(1 - a), C = e^(a r)/(a (1 - a)), within 0.87 ulp in dense sampling; blocks with a lane
-# between the cuts take the double-double core (0.5 ulp), sampled too, so that a cut set too
-# far in fails (checked: either cut at ratio 1.2 in place of 4 or 6 measures over 1 ulp here).
-# Sorted inputs fill whole blocks with one form, the shuffled copy mixes them.
+# r <= log((1 - a)/4)/a, 1/a + (B - C) and r >= log(8/a)/(1 - a), B + (1/a - C) with
+# B = e^r/(1 - a), C = e^(a r)/(a (1 - a)), within 0.92 ulp in dense sampling; lanes between the
+# cuts take the double-double core (0.5 ulp), sampled too, so that a cut set too far in fails
+# (checked: either cut at ratio 1.2 measures over 2 ulp here).  Sorted inputs fill whole blocks
+# with one form, the shuffled copy mixes them (packed by kind, alpha_f_logu_mixed).
 ALPHAS_LO = (0.01, 0.3, 0.4999)
 
 
 def _alpha_lo_inputs(a):
     rng = np.random.default_rng(int(a * 1e4) + 11)
     left = float(np.log((1 - a) / 4) / a)
-    right = float(np.log(6 / a) / (1 - a))
+    right = float(np.log(8 / a) / (1 - a))
     n = 400
     r = np.concatenate(
         [
@@ -209,8 +209,8 @@ def test_alpha_f_logu_plain_ulp(alpha_lo_exact, target, a):
     finally:
         _core._simd_force_target("")
     err = np.abs((got - hi) - lo) / np.spacing(np.abs(hi))
-    assert err.max() <= 0.9, (a, target, float(err.max()), r[np.argmax(err)])
+    assert err.max() <= 0.95, (a, target, float(err.max()), r[np.argmax(err)])
     # each lane's form follows from its own value: the shuffled half gives the sorted half's
-    # results bitwise (a form chosen per block would not)
+    # results bitwise (a form chosen per block would not, checked)
     m = len(r) // 2
     assert np.array_equal(got[m:][np.argsort(r[m:], kind="stable")], got[:m])

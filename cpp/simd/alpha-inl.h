@@ -29,7 +29,7 @@ HWY_INLINE bool alpha_vec_bad(double a) { return alpha::bad(a) || !alpha_vec_ok(
 // The parameter's derived constants, formed once per value (per thread: a call usually has
 // one) instead of once per vector.  x = h + l: a dd; r*: reciprocals.
 // alpha_f_logu_plain's cuts: the smaller terms at most 1/(T - 1) of the result
-constexpr double kAlphaPlainTLeft = 4.0, kAlphaPlainTRight = 6.0;
+constexpr double kAlphaPlainTLeft = 4.0, kAlphaPlainTRight = 8.0;
 struct alpha_param {
     double a;
     double bh, bl;        // b = a - 1
@@ -259,37 +259,32 @@ struct alpha_exp_c {
 // exact as a TwoProd xh + xl: f = 1/a + B - C, B = e^r c1, C = e^x c2, where
 //   r <= rn = log((1 - a)/4)/a: C <= (1/a)/4 and B/C = a e^{(1-a) r} <= 1/4, so f >= 3/(4a):
 //     f = 1/a + (C' + t), C' + t = -C + (B + lo(1/a)) (alpha_exp_c, B's sum folded into C's);
-//   r >= rp = log(6/a)/(1 - a): C/B = e^{-(1-a) r}/a <= 1/6 and 1/a <= C, so f >= 2B/3:
+//   r >= rp = log(8/a)/(1 - a): C/B = e^{-(1-a) r}/a <= 1/8 and 1/a <= C, so f >= 3B/4:
 //     f = B' + t, B' + t = B + ((1/a - C) + lo(1/a)).
 // The terms other than the largest come to at most 1/2 of f and within ~2 ulp of themselves,
 // the largest one within ~2^-54 of itself before the final rounding (no 1 + y rounded, as plain
-// exp has).  Dense sampling against mpmath (12 values of a, 4,000 points per side and 1,000
-// across each cut): at most 0.76 ulp left, 0.87 ulp right (the double-double core: 0.5).  Two
-// plain exponentials in place of alpha_f_core's two double-double ones.  Each lane takes its form
-// from its own value, whatever the other lanes hold (so a result does not depend on its
-// position): plain[k] marks the lanes given here (the others are left zero), and the return
-// value says whether every lane of the K vectors but the rare ones is one of them.
+// exp has).  Dense sampling against mpmath (23 values of a; 4,000 points per side, 1,000 across
+// each cut, 3,000 within 0.5 of each cut): at most 0.76 ulp left, 0.92 ulp right, next to the
+// cut (the double-double core: 0.5; the cut at 6/a: 0.98).  Two
+// plain exponentials in place of alpha_f_core's two double-double ones, for K vectors of lanes
+// on either side (a lane between the cuts gets a finite value of no use).
 template <int K>
-HWY_INLINE bool alpha_f_logu_plain(const V64* r, const M64* rare, double a, V64* res, M64* plain) {
+HWY_INLINE void alpha_f_logu_plain(const V64* r, double a, V64* res) {
     const D64 d;
     const alpha_param& P = alpha_par(a);
-    M64 left[K], right[K];
-    bool any_left = false, any_right = false, all = true;
+    M64 left[K];
+    bool any_left = false, any_right = false;
     FDIV_EACH(k, K) {
         left[k] = hn::Le(r[k], C(P.rn));
-        right[k] = hn::Ge(r[k], C(P.rp));
-        plain[k] = hn::Or(left[k], right[k]);
         any_left = any_left || !hn::AllFalse(d, left[k]);
-        any_right = any_right || !hn::AllFalse(d, right[k]);
-        all = all && hn::AllTrue(d, hn::Or(rare[k], plain[k]));
+        any_right = any_right || !hn::AllTrue(d, left[k]);
     }
-    FDIV_EACH(k, K) res[k] = hn::Zero(d);
     if (any_left) {
         FDIV_EACH(k, K) {
             const dd::V2 x = dd::two_prod(r[k], C(a));
             const alpha_exp_c b(r[k], hn::Zero(d), P.roh, P.rol, C(P.ral));
             const alpha_exp_c c(x.hi, x.lo, -P.c2h, -P.c2l, hn::Add(b.h, b.t));
-            res[k] = hn::IfThenElseZero(left[k], hn::Add(C(P.rah), hn::Add(c.h, c.t)));
+            res[k] = hn::Add(C(P.rah), hn::Add(c.h, c.t));
         }
     }
     if (any_right) {
@@ -298,10 +293,82 @@ HWY_INLINE bool alpha_f_logu_plain(const V64* r, const M64* rare, double a, V64*
             const alpha_exp_c c(x.hi, x.lo, P.c2h, P.c2l, hn::Zero(d));
             const V64 z = hn::Add(hn::Sub(hn::Sub(C(P.rah), c.h), c.t), C(P.ral));
             const alpha_exp_c b(r[k], hn::Zero(d), P.roh, P.rol, z);
-            res[k] = hn::IfThenElse(right[k], hn::Add(b.h, b.t), res[k]);
+            const V64 v = hn::Add(b.h, b.t);
+            res[k] = any_left ? hn::IfThenElse(left[k], res[k], v) : v;
         }
     }
-    return all;
+}
+
+// f(e^r) by alpha_f_core for K vectors of r (|r| in [1e-90, 700])
+template <int K>
+HWY_INLINE void alpha_f_logu_core(const V64* r, double a, M64* rare, V64* y) {
+    const D64 d;
+    const double m = alpha_par(a).m;
+    dd::V2 R[K];
+    alpha_r_terms t[K];
+    M64 near[K];
+    FDIV_EACH(k, K) {
+        t[k].r = r[k];
+        R[k] = {r[k], hn::Zero(d)};
+        near[k] = hn::Lt(hn::Mul(hn::Abs(r[k]), C(m)), C(2.0));
+        t[k].e = dd::exp_t(r[k], hn::Zero(d));
+    }
+    alpha_f_core<K>(R, t, near, a, rare, y);
+}
+
+// A block whose lanes need both the plain forms and the core (shuffled inputs): the lanes of
+// each kind are packed into whole vectors (CompressStore), each kind runs on its own vectors
+// only, and the results go back to their lanes.  Each lane still takes the form its own value
+// selects, so the results are those of the lane-by-lane choice.  (0 < a < 1/2, where the core
+// marks no lanes rare: |a r| <= 350.)
+template <int K>
+HWY_INLINE void alpha_f_logu_mixed(const V64* r, const M64* plain, double a, V64* y) {
+    const D64 d;
+    const std::size_t N = hn::Lanes(d);
+    HWY_ALIGN double xp[(K + 1) * kMaxLanes], xc[(K + 1) * kMaxLanes];
+    HWY_ALIGN double ip[(K + 1) * kMaxLanes], ic[(K + 1) * kMaxLanes];
+    HWY_ALIGN double yp[(K + 1) * kMaxLanes], yc[(K + 1) * kMaxLanes], yb[K * kMaxLanes];
+    std::size_t np = 0, nc = 0;
+    FDIV_EACH(k, K) {
+        const V64 idx = hn::Iota(d, static_cast<double>(k * N));
+        const M64 core = hn::Not(plain[k]);
+        hn::CompressStore(idx, plain[k], d, ip + np);
+        np += hn::CompressStore(r[k], plain[k], d, xp + np);
+        hn::CompressStore(idx, core, d, ic + nc);
+        nc += hn::CompressStore(r[k], core, d, xc + nc);
+    }
+    // fill the last vector of each kind with a lane of that kind
+    for (std::size_t j = np; j % N != 0; ++j) xp[j] = xp[0];
+    for (std::size_t j = nc; j % N != 0; ++j) xc[j] = xc[0];
+    // pairs of vectors in lockstep where there are two, then one
+    std::size_t v = 0;
+    for (; v + N < np; v += 2 * N) {
+        V64 rv[2] = {hn::Load(d, xp + v), hn::Load(d, xp + v + N)}, yv[2];
+        alpha_f_logu_plain<2>(rv, a, yv);
+        hn::Store(yv[0], d, yp + v);
+        hn::Store(yv[1], d, yp + v + N);
+    }
+    for (; v < np; v += N) {
+        V64 rv = hn::Load(d, xp + v), yv;
+        alpha_f_logu_plain<1>(&rv, a, &yv);
+        hn::Store(yv, d, yp + v);
+    }
+    for (v = 0; v + N < nc; v += 2 * N) {
+        V64 rv[2] = {hn::Load(d, xc + v), hn::Load(d, xc + v + N)}, yv[2];
+        M64 rr[2] = {hn::Lt(rv[0], rv[0]), hn::Lt(rv[0], rv[0])};
+        alpha_f_logu_core<2>(rv, a, rr, yv);
+        hn::Store(yv[0], d, yc + v);
+        hn::Store(yv[1], d, yc + v + N);
+    }
+    for (; v < nc; v += N) {
+        V64 rv = hn::Load(d, xc + v), yv;
+        M64 rr = hn::Lt(rv, rv);
+        alpha_f_logu_core<1>(&rv, a, &rr, &yv);
+        hn::Store(yv, d, yc + v);
+    }
+    for (std::size_t j = 0; j < np; ++j) yb[static_cast<std::size_t>(ip[j])] = yp[j];
+    for (std::size_t j = 0; j < nc; ++j) yb[static_cast<std::size_t>(ic[j])] = yc[j];
+    FDIV_EACH(k, K) y[k] = hn::Load(d, yb + k * N);
 }
 
 struct alpha_f_logu {
@@ -311,33 +378,29 @@ struct alpha_f_logu {
     template <int K>
     HWY_INLINE static void evalk(const V64* r, V64* y, M64* rare, double a) {
         const D64 d;
-        const double m = alpha_par(a).m;
-        dd::V2 R[K];
-        alpha_r_terms t[K];
-        M64 near[K];
         V64 rc[K];
         FDIV_EACH(k, K) {
             // |r| < 1e-90: f ~ r^2/2 near the subnormals (the scalar long double series)
             rare[k] = outside(hn::Abs(r[k]), 1e-90, 700.0);
-            t[k].r = rc[k] = hn::IfThenElse(rare[k], C(1.0), r[k]);
-            R[k] = {t[k].r, hn::Zero(d)};
-            near[k] = hn::Lt(hn::Mul(hn::Abs(t[k].r), C(m)), C(2.0));
+            rc[k] = hn::IfThenElse(rare[k], C(1.0), r[k]);
         }
-        V64 yp[K];
-        M64 plain[K];
-        const bool has_plain = a > 0.0 && a < 0.5;
-        if (has_plain && alpha_f_logu_plain<K>(rc, rare, a, yp, plain)) {
+        bool any = false, all = true;
+        if (a > 0.0 && a < 0.5) {
+            // the plain forms' lanes (rare ones, at r = 1, are not)
+            const alpha_param& P = alpha_par(a);
+            M64 plain[K];
             FDIV_EACH(k, K) {
-                y[k] = yp[k];
-                rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(y[k]), C(DBL_MAX))));
+                plain[k] = hn::Or(hn::Le(rc[k], C(P.rn)), hn::Ge(rc[k], C(P.rp)));
+                any = any || !hn::AllFalse(d, plain[k]);
+                all = all && hn::AllTrue(d, hn::Or(rare[k], plain[k]));
             }
-            return;
+            if (all) {
+                alpha_f_logu_plain<K>(rc, a, y);
+            } else if (any) {
+                alpha_f_logu_mixed<K>(rc, plain, a, y);
+            }
         }
-        FDIV_EACH(k, K) t[k].e = dd::exp_t(t[k].r, hn::Zero(d));
-        alpha_f_core<K>(R, t, near, a, rare, y);
-        if (has_plain) {
-            FDIV_EACH(k, K) y[k] = hn::IfThenElse(plain[k], yp[k], y[k]);
-        }
+        if (!any) alpha_f_logu_core<K>(rc, a, rare, y);
         FDIV_EACH(k, K) rare[k] = hn::Or(rare[k], hn::Not(hn::Lt(hn::Abs(y[k]), C(DBL_MAX))));
     }
     HWY_INLINE static V64 eval32(D64 d, V64 r, M64& rare, double a) {
