@@ -203,6 +203,33 @@ def test_position_strides_inplace_bitwise(dtype):
                 assert np.array_equal(got, ref[i], equal_nan=True), (name, x[i])
 
 
+# Sorted grids fill whole vectors (and lockstep blocks) with one regime of a kernel, their
+# shuffled copy mixes the regimes in every vector: a kernel that chose a form per vector or per
+# block, rather than per lane, gives a result that depends on its neighbours (as a first form of
+# alpha f(e^r) did).  The grids cross every form switch of the families' general kernels too.
+SORTED_GRID_PARAMS = {"alpha": (0.3, 0.01, 0.4999, 2.5, -1.5), "js_weighted": (0.2, 0.85)}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sorted_and_shuffled_inputs_bitwise(target, dtype):
+    x = np.concatenate(
+        [
+            np.linspace(-60.0, 60.0, 24_001),
+            np.geomspace(1e-9, 1e9, 24_001),
+            np.linspace(0.0, 4.0, 24_001),
+        ]
+    ).astype(dtype)
+    x.sort()
+    perm = np.random.default_rng(5).permutation(x.size)
+    for name in VECTORISED:
+        fam = _family(name)
+        for param in SORTED_GRID_PARAMS[fam] if fam else (None,):
+            with np.errstate(all="ignore"):
+                ref = _call(name, x, param)
+                got = _call(name, x[perm], param)
+            assert np.array_equal(got, ref[perm], equal_nan=True), (name, param, target)
+
+
 STREAMED = [
     "kl_f",  # float32 native
     "js_f",  # float32 promoted to double lanes
