@@ -652,6 +652,95 @@ HWY_INLINE void unary_block_k(const In* in, Out* out, std::size_t N, bool stream
     FDIV_EACH(k, KK) store_block<K>(d, x[k], y[k], rare[k], out + k * N, N, stream, p...);
 }
 
+// Kernels with two forms of different cost, chosen lane by lane, may also provide
+//   template <class D> static hn::Mask<D> pack_split(D d, hn::Vec<D> x);   // the lanes of form A
+//   template <class D> static hn::Vec<D> eval_a(D d, hn::Vec<D> x, hn::Mask<D>& rare);
+//   template <class D> static hn::Vec<D> eval_b(D d, hn::Vec<D> x, hn::Mask<D>& rare);
+// with eval(x) equal, lane by lane, to eval_a(x) where pack_split holds and eval_b(x) elsewhere
+// (each form's lanes independent of the others, as every kernel's are).  eval runs both forms
+// for a vector that mixes them, which inputs in random order (a critic's outputs) do in most
+// vectors; the main loop instead takes groups of kPackGroup vectors, and where a group mixes
+// the forms it packs each form's lanes into whole vectors (CompressStore), runs each form on
+// its own vectors only, and puts results and rare flags back in their lanes.  The values are
+// eval's, wherever an element lies.
+template <class K, class = void>
+struct has_pack : std::false_type {};
+template <class K>
+struct has_pack<K, std::void_t<decltype(&K::template pack_split<D64>)>> : std::true_type {};
+constexpr std::size_t kPackGroup = 16;
+
+// eval for such a kernel K: the two forms, each where some lane needs it (select_forms)
+template <class K>
+struct two_forms {
+    template <class D>
+    static hn::Vec<D> eval(D d, hn::Vec<D> x, hn::Mask<D>& rare) {
+        return select_forms(
+            K::pack_split(d, x), [&] { return K::eval_a(d, x, rare); },
+            [&] { return K::eval_b(d, x, rare); });
+    }
+};
+
+template <class K, class In, class Out, class... P>
+HWY_INLINE void packed_group(const In* in, Out* out, std::size_t N, bool stream, P... p) {
+    constexpr std::size_t G = kPackGroup;
+    const block_tag<K, In> d;
+    using V = hn::Vec<decltype(d)>;
+    using M = hn::Mask<decltype(d)>;
+    using T = hn::TFromD<decltype(d)>;
+    V x[G];
+    M a[G];
+    bool any_a = false, all_a = true;
+    for (std::size_t g = 0; g < G; ++g) {
+        x[g] = load_block<K>(in + g * N);
+        a[g] = K::pack_split(d, x[g]);
+        any_a = any_a || !hn::AllFalse(d, a[g]);
+        all_a = all_a && hn::AllTrue(d, a[g]);
+    }
+    if (!any_a || all_a) {
+        for (std::size_t g = 0; g < G; ++g) {
+            M rare;
+            const V y = all_a ? K::eval_a(d, x[g], rare, p...) : K::eval_b(d, x[g], rare, p...);
+            store_block<K>(d, x[g], y, rare, out + g * N, N, stream, p...);
+        }
+        return;
+    }
+    constexpr std::size_t NM = hn::MaxLanes(decltype(d)()), S = (G + 1) * NM;
+    HWY_ALIGN T xs[2][S], is[2][S], ys[2][S], rs[2][S];
+    HWY_ALIGN T yo[G * NM], ro[G * NM];
+    std::size_t n[2] = {0, 0};
+    for (std::size_t g = 0; g < G; ++g) {
+        const V idx = hn::Iota(d, static_cast<T>(g * N));
+        const M m[2] = {a[g], hn::Not(a[g])};
+        for (int f = 0; f < 2; ++f) {
+            hn::CompressStore(idx, m[f], d, is[f] + n[f]);
+            n[f] += hn::CompressStore(x[g], m[f], d, xs[f] + n[f]);
+        }
+    }
+    bool any_rare = false;
+    for (int f = 0; f < 2; ++f) {
+        for (std::size_t j = n[f]; j % N != 0; ++j) xs[f][j] = xs[f][0];  // a lane of that form
+        for (std::size_t v = 0; v < n[f]; v += N) {
+            M rare;
+            const V xv = hn::Load(d, xs[f] + v);
+            const V y = f == 0 ? K::eval_a(d, xv, rare, p...) : K::eval_b(d, xv, rare, p...);
+            hn::Store(y, d, ys[f] + v);
+            hn::Store(hn::IfThenElseZero(rare, C(d, 1.0)), d, rs[f] + v);
+            any_rare = any_rare || !hn::AllFalse(d, rare);
+        }
+        for (std::size_t j = 0; j < n[f]; ++j) yo[static_cast<std::size_t>(is[f][j])] = ys[f][j];
+    }
+    if (HWY_UNLIKELY(any_rare)) {
+        for (int f = 0; f < 2; ++f) {
+            for (std::size_t j = 0; j < n[f]; ++j)
+                ro[static_cast<std::size_t>(is[f][j])] = rs[f][j];
+        }
+    }
+    for (std::size_t g = 0; g < G; ++g) {
+        const M rare = any_rare ? hn::Ne(hn::Load(d, ro + g * N), hn::Zero(d)) : hn::Lt(x[g], x[g]);
+        store_block<K>(d, x[g], hn::Load(d, yo + g * N), rare, out + g * N, N, stream, p...);
+    }
+}
+
 // Lanes per block of kernel K on type T.
 template <class K, class T>
 HWY_INLINE std::size_t block_lanes() {
@@ -691,6 +780,14 @@ HWY_INLINE void drive_unary(const T* in, T* out, std::ptrdiff_t n_, P... p) {
         if (i != 0) padded(0, i);
     }
     static_assert(!(has_eval2<K>::value && has_eval32<K>::value), "one of eval2, eval32");
+    static_assert(!(has_pack<K>::value &&
+                    (has_eval2<K>::value || lockstep<K>::value > 1 || has_eval32<K>::value)),
+                  "pack_split with plain eval only");
+    if constexpr (has_pack<K>::value) {
+        for (; i + kPackGroup * N <= n; i += kPackGroup * N) {
+            packed_group<K>(in + i, out + i, N, stream, p...);
+        }
+    }
     if constexpr (has_eval2<K>::value) {
         for (; i + 2 * N <= n; i += 2 * N) unary_block2<K>(in + i, out + i, N, stream, p...);
     }

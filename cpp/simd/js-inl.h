@@ -69,47 +69,52 @@ HWY_INLINE void js_log2_m_log1p(V v, V& dh, V& dl) {
 // f(u) = -1/2 [u L((1-u)/(2u)) + L((u-1)/2)] for u >= L::small; 0.2 < u < 5 js_near, and
 // outside (one of the y far from 0) 2f = u log u + (1 + u) d(u) for u <= 0.2 and, by
 // f(u) = u f(1/u), 2f = -log u + (1 + u) d(1/u) for u >= 5, d = log 2 - log1p.
-struct js_f {
+struct js_f : two_forms<js_f> {
     static constexpr double (*scalar)(double) = &js::f;
     static constexpr bool native32 = true;
     template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+    static hn::Mask<D> pack_split(D d, hn::Vec<D> u) {
+        return hn::And(hn::Gt(u, C(d, 0.2)), hn::Lt(u, C(d, 5.0)));
+    }
+    template <class D>
+    static hn::Vec<D> eval_a(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
         FDIV_LANE_TYPES(D);
         rare = outside(u, L::small, L::huge);
-        const V em = hn::Sub(u, C(d, 1.0));
-        return select_forms(
-            hn::And(hn::Gt(u, C(d, 0.2)), hn::Lt(u, C(d, 5.0))), [&] { return js_near(em, u); },
-            [&] {
-                const M big = hn::Gt(u, C(d, 1.0));
-                const V v = hn::IfThenElse(big, hn::Div(C(d, 1.0), u), u);
-                const V lu = hn::Log(d, u);
-                V dh, dl;
-                js_log2_m_log1p(hn::IfThenElse(hn::Gt(v, C(d, 0.2)), C(d, 0.2), v), dh, dl);
-                // u <= 0.2: fma(u, lu + dh, dh); u >= 5: fma(u, dh, dh - lu)
-                const V a = hn::IfThenElse(big, dh, hn::Add(lu, dh));
-                const V b = hn::IfThenElse(big, hn::Sub(dh, lu), dh);
-                const V up1 = hn::Add(u, C(d, 1.0));
-                return hn::Mul(C(d, 0.5), hn::MulAdd(up1, dl, hn::MulAdd(u, a, b)));
-            });
+        return js_near(hn::Sub(u, C(d, 1.0)), u);
+    }
+    template <class D>
+    static hn::Vec<D> eval_b(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = outside(u, L::small, L::huge);
+        const M big = hn::Gt(u, C(d, 1.0));
+        const V v = hn::IfThenElse(big, hn::Div(C(d, 1.0), u), u);
+        const V lu = hn::Log(d, u);
+        V dh, dl;
+        js_log2_m_log1p(hn::IfThenElse(hn::Gt(v, C(d, 0.2)), C(d, 0.2), v), dh, dl);
+        // u <= 0.2: fma(u, lu + dh, dh); u >= 5: fma(u, dh, dh - lu)
+        const V a = hn::IfThenElse(big, dh, hn::Add(lu, dh));
+        const V b = hn::IfThenElse(big, hn::Sub(dh, lu), dh);
+        const V up1 = hn::Add(u, C(d, 1.0));
+        return hn::Mul(C(d, 0.5), hn::MulAdd(up1, dl, hn::MulAdd(u, a, b)));
     }
 };
-struct js_df {
+struct js_df : two_forms<js_df> {
     static constexpr double (*scalar)(double) = &js::df;
     static constexpr bool native32 = true;
     template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
+    static hn::Mask<D> pack_split(D d, hn::Vec<D> u) {
+        return hn::Lt(u, C(d, 1.0 / 3.0));
+    }
+    template <class D>
+    static hn::Vec<D> eval_a(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
         rare = not_normal_pos(u);
-        return select_forms(
-            hn::Lt(u, C(d, 1.0 / 3.0)),
-            [&] {
-                return hn::Mul(C(d, 0.5),
-                               hn::Sub(hn::Log(d, hn::Mul(C(d, 2.0), u)), hn::Log1p(d, u)));
-            },
-            [&] {
-                return hn::Mul(C(d, -0.5),
-                               hn::Log1p(d, hn::Mul(C(d, 0.5), hn::Div(hn::Sub(C(d, 1.0), u), u))));
-            });
+        return hn::Mul(C(d, 0.5), hn::Sub(hn::Log(d, hn::Mul(C(d, 2.0), u)), hn::Log1p(d, u)));
+    }
+    template <class D>
+    static hn::Vec<D> eval_b(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        rare = not_normal_pos(u);
+        return hn::Mul(C(d, -0.5),
+                       hn::Log1p(d, hn::Mul(C(d, 0.5), hn::Div(hn::Sub(C(d, 1.0), u), u))));
     }
 };
 // f(e^r), with R = -|r| and u = e^R: outside -1.6 < r < 2, g = f(e^R) from
@@ -118,52 +123,60 @@ struct js_df {
 // to 4 ulp on 1.6 < r < 1.8, hence the later switch there); inside,
 // -2f = e^r L(expm1(-r)/2) + L(expm1(r)/2) with expm1(r) and expm1(-r), the one from the
 // reduction of R and the other from that of |r|.
-struct js_f_logu {
+struct js_f_logu : two_forms<js_f_logu> {
     static constexpr double (*scalar)(double) = &js::f_logu;
     static constexpr bool native32 = true;
     template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
+    static hn::Mask<D> rare_lanes(D d, hn::Vec<D> r) {
         FDIV_LANE_TYPES(D);
         // |r| < L::rsmall: f ~ r^2/8 underflows, and the sign of the zero is the scalar kernel's
-        rare = hn::Or(outside(r, -L::emax, L::emax), hn::Lt(hn::Abs(r), C(d, L::rsmall)));
+        return hn::Or(outside(r, -L::emax, L::emax), hn::Lt(hn::Abs(r), C(d, L::rsmall)));
+    }
+    // near u = 1 (packed apart from the rest where the inputs mix them: common-inl.h)
+    template <class D>
+    static hn::Mask<D> pack_split(D d, hn::Vec<D> r) {
+        return hn::And(hn::Gt(r, C(d, -1.6)), hn::Lt(r, C(d, 2.0)));
+    }
+    template <class D>
+    static hn::Vec<D> eval_a(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = rare_lanes(d, r);
+        if constexpr (sizeof(hn::TFromD<D>) == 8) {
+            // y1 = expm1(-r)/2 and y2 = expm1(r)/2 in dd (dd::expm1_lite, 2^-56), and
+            // L(yh + yl) = L(yh) - yh yl/(1 + yh): L(y) ~ -y^2/2 doubles the relative
+            // error of a plain y (4 ulp in f at r = 0.44 from plain expm1s)
+            const dd::V2 e2 = dd::expm1_lite(r);
+            const dd::V2 ep = dd::add_d(e2, C(d, 1.0));    // e^r
+            const dd::V2 e1 = dd::div_r(dd::neg(e2), ep);  // expm1(-r) = -expm1(r)/e^r
+            const auto L = [&](const dd::V2& e) {
+                const V yh = hn::Mul(C(d, 0.5), e.hi), yl = hn::Mul(C(d, 0.5), e.lo);
+                const V c = hn::Mul(hn::Mul(yh, yl), recip_approx(hn::Add(C(d, 1.0), yh)));
+                return hn::Sub(log1pmx(yh), c);
+            };
+            const V er = dd::round(ep);
+            return hn::Mul(C(d, -0.5), hn::MulAdd(er, L(e1), L(e2)));
+        } else {
+            const M pos = hn::Gt(r, hn::Zero(d));
+            V u, up;
+            const V em = expm1_exp(hn::Neg(hn::Abs(r)), &u);
+            const V emp = expm1_exp(hn::Abs(r), &up);
+            const V er = hn::IfThenElse(pos, up, u);
+            const V a = log1pmx(hn::Mul(C(d, 0.5), hn::IfThenElse(pos, em, emp)));
+            const V b = log1pmx(hn::Mul(C(d, 0.5), hn::IfThenElse(pos, emp, em)));
+            return hn::Mul(C(d, -0.5), hn::MulAdd(er, a, b));
+        }
+    }
+    template <class D>
+    static hn::Vec<D> eval_b(D d, hn::Vec<D> r, hn::Mask<D>& rare) {
+        FDIV_LANE_TYPES(D);
+        rare = rare_lanes(d, r);
         const V R = hn::Neg(hn::Abs(r));
-        V u;
-        const V em = expm1_exp(R, &u);
-        const M pos = hn::Gt(r, hn::Zero(d));
-        return select_forms(
-            hn::And(hn::Gt(r, C(d, -1.6)), hn::Lt(r, C(d, 2.0))),
-            [&] {
-                if constexpr (sizeof(hn::TFromD<D>) == 8) {
-                    // y1 = expm1(-r)/2 and y2 = expm1(r)/2 in dd (dd::expm1_lite, 2^-56), and
-                    // L(yh + yl) = L(yh) - yh yl/(1 + yh): L(y) ~ -y^2/2 doubles the relative
-                    // error of a plain y (4 ulp in f at r = 0.44 from plain expm1s)
-                    const dd::V2 e2 = dd::expm1_lite(r);
-                    const dd::V2 ep = dd::add_d(e2, C(d, 1.0));    // e^r
-                    const dd::V2 e1 = dd::div_r(dd::neg(e2), ep);  // expm1(-r) = -expm1(r)/e^r
-                    const auto L = [&](const dd::V2& e) {
-                        const V yh = hn::Mul(C(d, 0.5), e.hi), yl = hn::Mul(C(d, 0.5), e.lo);
-                        const V c = hn::Mul(hn::Mul(yh, yl), recip_approx(hn::Add(C(d, 1.0), yh)));
-                        return hn::Sub(log1pmx(yh), c);
-                    };
-                    const V er = dd::round(ep);
-                    return hn::Mul(C(d, -0.5), hn::MulAdd(er, L(e1), L(e2)));
-                } else {
-                    V up;
-                    const V emp = expm1_exp(hn::Abs(r), &up);
-                    const V er = hn::IfThenElse(pos, up, u);
-                    const V a = log1pmx(hn::Mul(C(d, 0.5), hn::IfThenElse(pos, em, emp)));
-                    const V b = log1pmx(hn::Mul(C(d, 0.5), hn::IfThenElse(pos, emp, em)));
-                    return hn::Mul(C(d, -0.5), hn::MulAdd(er, a, b));
-                }
-            },
-            [&] {
-                V dh, dl;
-                js_log2_m_log1p(hn::Min(u, C(d, 0.25)), dh, dl);
-                const V up1 = hn::Add(u, C(d, 1.0));
-                const V g =
-                    hn::Mul(C(d, 0.5), hn::MulAdd(up1, dl, hn::MulAdd(u, hn::Add(R, dh), dh)));
-                return hn::IfThenElse(pos, hn::Div(g, u), g);
-            });
+        const V u = exp_in(R);
+        V dh, dl;
+        js_log2_m_log1p(hn::Min(u, C(d, 0.25)), dh, dl);
+        const V up1 = hn::Add(u, C(d, 1.0));
+        const V g = hn::Mul(C(d, 0.5), hn::MulAdd(up1, dl, hn::MulAdd(u, hn::Add(R, dh), dh)));
+        return hn::IfThenElse(hn::Gt(r, hn::Zero(d)), hn::Div(g, u), g);
     }
 };
 struct js_df_logu {
@@ -280,30 +293,42 @@ struct js_objective_logu {
 };
 
 // gan
-struct gan_f {
+struct gan_f : two_forms<gan_f> {
     static constexpr double (*scalar)(double) = &gan::f;
     static constexpr bool native32 = true;
     template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
+    static hn::Mask<D> pack_split(D d, hn::Vec<D> u) {
+        return hn::Lt(u, C(d, 1.0));
+    }
+    template <class D>
+    static hn::Vec<D> eval_a(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
         rare = not_normal_pos(u);
-        V a = select_forms(
-            hn::Lt(u, C(d, 1.0)),
-            [&] { return hn::Mul(u, hn::Sub(hn::Log1p(d, u), hn::Log(d, u))); },
-            [&] { return hn::Mul(u, hn::Log1p(d, hn::Div(C(d, 1.0), u))); });
+        const auto a = hn::Mul(u, hn::Sub(hn::Log1p(d, u), hn::Log(d, u)));
+        return hn::Sub(hn::Neg(a), hn::Log1p(d, u));
+    }
+    template <class D>
+    static hn::Vec<D> eval_b(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        rare = not_normal_pos(u);
+        const auto a = hn::Mul(u, hn::Log1p(d, hn::Div(C(d, 1.0), u)));
         return hn::Sub(hn::Neg(a), hn::Log1p(d, u));
     }
 };
-struct gan_df {
+struct gan_df : two_forms<gan_df> {
     static constexpr double (*scalar)(double) = &gan::df;
     static constexpr bool native32 = true;
     template <class D>
-    static hn::Vec<D> eval(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
-        FDIV_LANE_TYPES(D);
+    static hn::Mask<D> pack_split(D d, hn::Vec<D> u) {
+        return hn::Lt(u, C(d, 1.0));
+    }
+    template <class D>
+    static hn::Vec<D> eval_a(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
         rare = not_normal_pos(u);
-        return select_forms(
-            hn::Lt(u, C(d, 1.0)), [&] { return hn::Sub(hn::Log(d, u), hn::Log1p(d, u)); },
-            [&] { return hn::Neg(hn::Log1p(d, hn::Div(C(d, 1.0), u))); });
+        return hn::Sub(hn::Log(d, u), hn::Log1p(d, u));
+    }
+    template <class D>
+    static hn::Vec<D> eval_b(D d, hn::Vec<D> u, hn::Mask<D>& rare) {
+        rare = not_normal_pos(u);
+        return hn::Neg(hn::Log1p(d, hn::Div(C(d, 1.0), u)));
     }
 };
 struct gan_f_logu {

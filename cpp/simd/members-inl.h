@@ -53,17 +53,22 @@ enum class scale_how { out, conj, inv };
 template <class Base, class P, double (*F)(double, double), scale_how H>
 struct member {
     static constexpr double (*scalar)(double) = &member_scalar<F, P>;
-    static V64 eval(D64 d, V64 x, M64& rare) {
-        constexpr double s = P::s;
-        V64 xi = x;
+    static constexpr double s = P::s;
+    // the catalogue kernel's argument
+    HWY_INLINE static V64 inner(V64 x) {
+        if constexpr (H != scale_how::out && s != 1.0) return hn::Mul(x, C(1.0 / s));
+        return x;
+    }
+    // the member's value from the catalogue kernel's (base: (x_inner, rare) -> y)
+    template <class B>
+    HWY_INLINE static V64 wrap(V64 x, M64& rare, B base) {
         rare = hn::Lt(x, x);  // all false
         if constexpr (H != scale_how::out && s != 1.0) {
-            xi = hn::Mul(x, C(1.0 / s));
             rare =
                 outside(hn::Abs(x), DBL_MIN * (s > 1.0 ? s : 1.0), DBL_MAX * (s < 1.0 ? s : 1.0));
         }
         M64 rb;
-        V64 y = Base::eval(d, xi, rb);
+        V64 y = base(inner(x), rb);
         rare = hn::Or(rare, rb);
         if constexpr (H != scale_how::inv && s != 1.0) {
             y = hn::Mul(y, C(s));
@@ -71,6 +76,22 @@ struct member {
             if constexpr (s < 1.0) rare = hn::Or(rare, outside(hn::Abs(y), DBL_MIN, DBL_MAX));
         }
         return y;
+    }
+    static V64 eval(D64 d, V64 x, M64& rare) {
+        return wrap(x, rare, [&](V64 xi, M64& rb) { return Base::eval(d, xi, rb); });
+    }
+    // the catalogue kernel's two forms, where it has them (common-inl.h, has_pack)
+    template <class D, class K = Base, class = std::enable_if_t<has_pack<K>::value>>
+    static M64 pack_split(D d, V64 x) {
+        return K::pack_split(d, inner(x));
+    }
+    template <class D, class K = Base, class = std::enable_if_t<has_pack<K>::value>>
+    static V64 eval_a(D d, V64 x, M64& rare) {
+        return wrap(x, rare, [&](V64 xi, M64& rb) { return K::eval_a(d, xi, rb); });
+    }
+    template <class D, class K = Base, class = std::enable_if_t<has_pack<K>::value>>
+    static V64 eval_b(D d, V64 x, M64& rare) {
+        return wrap(x, rare, [&](V64 xi, M64& rb) { return K::eval_b(d, xi, rb); });
     }
 };
 
