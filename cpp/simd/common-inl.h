@@ -497,6 +497,33 @@ HWY_INLINE auto select_forms(M sel, A lo_form, B hi_form) {
         }                                                              \
     };
 
+// ... and with two forms (expr_a where split holds, expr_b elsewhere: two_forms, has_pack)
+#define FDIV_SIMD_RANGE2(name, fn, lo, hi, split, expr_a, expr_b)        \
+    struct name : two_forms<name> {                                      \
+        static constexpr double (*scalar)(double) = &fn;                 \
+        static constexpr bool native32 = true;                           \
+        template <class D>                                               \
+        static hn::Mask<D> pack_split(D d, hn::Vec<D> x) {               \
+            using L [[maybe_unused]] = lim<hn::TFromD<D>>;               \
+            (void)d;                                                     \
+            return split;                                                \
+        }                                                                \
+        template <class D>                                               \
+        static hn::Vec<D> eval_a(D d, hn::Vec<D> x, hn::Mask<D>& rare) { \
+            using L [[maybe_unused]] = lim<hn::TFromD<D>>;               \
+            (void)d;                                                     \
+            rare = outside(x, lo, hi);                                   \
+            return expr_a;                                               \
+        }                                                                \
+        template <class D>                                               \
+        static hn::Vec<D> eval_b(D d, hn::Vec<D> x, hn::Mask<D>& rare) { \
+            using L [[maybe_unused]] = lim<hn::TFromD<D>>;               \
+            (void)d;                                                     \
+            rare = outside(x, lo, hi);                                   \
+            return expr_b;                                               \
+        }                                                                \
+    };
+
 // Whether kernel K computes float32 in float32 lanes (K::native32; the parametric kernels keep
 // their parameter in double and promote).
 template <class K, class = void>

@@ -650,13 +650,14 @@ struct softened_kl_inv_df {
 };
 
 // softened_reverse_kl: log((1 + u)/(2u)) (the lg of softened.h)
+// (u < 1/3: log1p(u) - log(2u); else log1p((1 - u)/(2u)))
 template <class D>
-HWY_INLINE hn::Vec<D> srkl_lg(D d, hn::Vec<D> u) {
-    FDIV_LANE_TYPES(D);
-    return select_forms(
-        hn::Lt(u, C(d, 1.0 / 3.0)),
-        [&] { return hn::Sub(hn::Log1p(d, u), hn::Log(d, hn::Mul(C(d, 2.0), u))); },
-        [&] { return hn::Log1p(d, hn::Mul(C(d, 0.5), hn::Div(hn::Sub(C(d, 1.0), u), u))); });
+HWY_INLINE hn::Vec<D> srkl_lg_lo(D d, hn::Vec<D> u) {
+    return hn::Sub(hn::Log1p(d, u), hn::Log(d, hn::Mul(C(d, 2.0), u)));
+}
+template <class D>
+HWY_INLINE hn::Vec<D> srkl_lg_hi(D d, hn::Vec<D> u) {
+    return hn::Log1p(d, hn::Mul(C(d, 0.5), hn::Div(hn::Sub(C(d, 1.0), u), u)));
 }
 // log((1 + e^r)/(2 e^r)) (lg_r), |r| <= emax
 template <class D>
@@ -670,10 +671,12 @@ HWY_INLINE hn::Vec<D> srkl_lg_r(D d, hn::Vec<D> r) {
         },
         [&] { return hn::Log1p(d, hn::Mul(C(d, 0.5), expm1(hn::Neg(r)))); });
 }
-FDIV_SIMD_RANGE(softened_reverse_kl_f, softened_reverse_kl::f, L::tiny, L::huge,
-                hn::Mul(hn::Add(C(d, 1.0), x), srkl_lg(d, x)))
-FDIV_SIMD_RANGE(softened_reverse_kl_df, softened_reverse_kl::df, L::tiny, L::huge,
-                hn::Sub(srkl_lg(d, x), hn::Div(C(d, 1.0), x)))
+FDIV_SIMD_RANGE2(softened_reverse_kl_f, softened_reverse_kl::f, L::tiny, L::huge,
+                 hn::Lt(x, C(d, 1.0 / 3.0)), hn::Mul(hn::Add(C(d, 1.0), x), srkl_lg_lo(d, x)),
+                 hn::Mul(hn::Add(C(d, 1.0), x), srkl_lg_hi(d, x)))
+FDIV_SIMD_RANGE2(softened_reverse_kl_df, softened_reverse_kl::df, L::tiny, L::huge,
+                 hn::Lt(x, C(d, 1.0 / 3.0)), hn::Sub(srkl_lg_lo(d, x), hn::Div(C(d, 1.0), x)),
+                 hn::Sub(srkl_lg_hi(d, x), hn::Div(C(d, 1.0), x)))
 FDIV_SIMD_RANGE(softened_reverse_kl_f_logu, softened_reverse_kl::f_logu, -L::emax, L::emax,
                 hn::Mul(hn::Add(C(d, 1.0), exp_in(x)), srkl_lg_r(d, x)))
 // (softened_reverse_kl df_logu and its activations: extra-inl.h)
