@@ -325,49 +325,36 @@ template <int K>
 HWY_INLINE void alpha_f_logu_mixed(const V64* r, const M64* plain, double a, V64* y) {
     const D64 d;
     const std::size_t N = hn::Lanes(d);
-    HWY_ALIGN double xp[(K + 1) * kMaxLanes], xc[(K + 1) * kMaxLanes];
-    HWY_ALIGN double ip[(K + 1) * kMaxLanes], ic[(K + 1) * kMaxLanes];
-    HWY_ALIGN double yp[(K + 1) * kMaxLanes], yc[(K + 1) * kMaxLanes], yb[K * kMaxLanes];
-    std::size_t np = 0, nc = 0;
-    FDIV_EACH(k, K) {
-        const V64 idx = hn::Iota(d, static_cast<double>(k * N));
-        const M64 core = hn::Not(plain[k]);
-        hn::CompressStore(idx, plain[k], d, ip + np);
-        np += hn::CompressStore(r[k], plain[k], d, xp + np);
-        hn::CompressStore(idx, core, d, ic + nc);
-        nc += hn::CompressStore(r[k], core, d, xc + nc);
+    const lane_packs<D64, K> pk(d, r, plain);  // kind 0 plain, 1 the core
+    constexpr std::size_t S = decltype(pk)::S;
+    HWY_ALIGN double ys[2][S], yb[S];
+    for (int f = 0; f < 2; ++f) {
+        const double* x = pk.xs[f];
+        // pairs of vectors in lockstep where there are two, then one
+        std::size_t v = 0;
+        for (; v + N < pk.n[f]; v += 2 * N) {
+            V64 rv[2] = {hn::Load(d, x + v), hn::Load(d, x + v + N)}, yv[2];
+            M64 rr[2] = {hn::Lt(rv[0], rv[0]), hn::Lt(rv[0], rv[0])};
+            if (f == 0) {
+                alpha_f_logu_plain<2>(rv, a, yv);
+            } else {
+                alpha_f_logu_core<2>(rv, a, rr, yv);
+            }
+            hn::Store(yv[0], d, ys[f] + v);
+            hn::Store(yv[1], d, ys[f] + v + N);
+        }
+        for (; v < pk.n[f]; v += N) {
+            V64 rv = hn::Load(d, x + v), yv;
+            M64 rr = hn::Lt(rv, rv);
+            if (f == 0) {
+                alpha_f_logu_plain<1>(&rv, a, &yv);
+            } else {
+                alpha_f_logu_core<1>(&rv, a, &rr, &yv);
+            }
+            hn::Store(yv, d, ys[f] + v);
+        }
     }
-    // fill the last vector of each kind with a lane of that kind
-    for (std::size_t j = np; j % N != 0; ++j) xp[j] = xp[0];
-    for (std::size_t j = nc; j % N != 0; ++j) xc[j] = xc[0];
-    // pairs of vectors in lockstep where there are two, then one
-    std::size_t v = 0;
-    for (; v + N < np; v += 2 * N) {
-        V64 rv[2] = {hn::Load(d, xp + v), hn::Load(d, xp + v + N)}, yv[2];
-        alpha_f_logu_plain<2>(rv, a, yv);
-        hn::Store(yv[0], d, yp + v);
-        hn::Store(yv[1], d, yp + v + N);
-    }
-    for (; v < np; v += N) {
-        V64 rv = hn::Load(d, xp + v), yv;
-        alpha_f_logu_plain<1>(&rv, a, &yv);
-        hn::Store(yv, d, yp + v);
-    }
-    for (v = 0; v + N < nc; v += 2 * N) {
-        V64 rv[2] = {hn::Load(d, xc + v), hn::Load(d, xc + v + N)}, yv[2];
-        M64 rr[2] = {hn::Lt(rv[0], rv[0]), hn::Lt(rv[0], rv[0])};
-        alpha_f_logu_core<2>(rv, a, rr, yv);
-        hn::Store(yv[0], d, yc + v);
-        hn::Store(yv[1], d, yc + v + N);
-    }
-    for (; v < nc; v += N) {
-        V64 rv = hn::Load(d, xc + v), yv;
-        M64 rr = hn::Lt(rv, rv);
-        alpha_f_logu_core<1>(&rv, a, &rr, &yv);
-        hn::Store(yv, d, yc + v);
-    }
-    for (std::size_t j = 0; j < np; ++j) yb[static_cast<std::size_t>(ip[j])] = yp[j];
-    for (std::size_t j = 0; j < nc; ++j) yb[static_cast<std::size_t>(ic[j])] = yc[j];
+    pk.unpack(ys, yb);
     FDIV_EACH(k, K) y[k] = hn::Load(d, yb + k * N);
 }
 

@@ -707,6 +707,38 @@ struct two_forms {
     }
 };
 
+// The lanes of vectors x[0..G) parted by kind (m[g]: kind 0, else kind 1) and packed into whole
+// vectors (CompressStore) with their lane numbers: xs[f][0..n[f]) holds kind f's lanes in order,
+// the rest of its last vector copies its first lane (any value of that kind will do), and
+// unpack puts results computed on xs, in that order, back in lane order.
+template <class D, std::size_t G>
+struct lane_packs {
+    using T = hn::TFromD<D>;
+    static constexpr std::size_t S = (G + 1) * hn::MaxLanes(D());
+    HWY_ALIGN T xs[2][S], is[2][S];
+    std::size_t n[2] = {0, 0};
+    HWY_INLINE lane_packs(D d, const hn::Vec<D>* x, const hn::Mask<D>* m) {
+        const std::size_t N = hn::Lanes(d);
+        for (std::size_t g = 0; g < G; ++g) {
+            const hn::Vec<D> idx = hn::Iota(d, static_cast<T>(g * N));
+            const hn::Mask<D> kind[2] = {m[g], hn::Not(m[g])};
+            for (int f = 0; f < 2; ++f) {
+                hn::CompressStore(idx, kind[f], d, is[f] + n[f]);
+                n[f] += hn::CompressStore(x[g], kind[f], d, xs[f] + n[f]);
+            }
+        }
+        for (int f = 0; f < 2; ++f) {
+            for (std::size_t j = n[f]; j % N != 0; ++j) xs[f][j] = xs[f][0];
+        }
+    }
+    HWY_INLINE void unpack(const T (*ys)[S], T* out) const {
+        for (int f = 0; f < 2; ++f) {
+            for (std::size_t j = 0; j < n[f]; ++j)
+                out[static_cast<std::size_t>(is[f][j])] = ys[f][j];
+        }
+    }
+};
+
 template <class K, class In, class Out, class... P>
 HWY_INLINE void packed_group(const In* in, Out* out, std::size_t N, bool stream, P... p) {
     constexpr std::size_t G = kPackGroup;
@@ -731,37 +763,22 @@ HWY_INLINE void packed_group(const In* in, Out* out, std::size_t N, bool stream,
         }
         return;
     }
-    constexpr std::size_t NM = hn::MaxLanes(decltype(d)()), S = (G + 1) * NM;
-    HWY_ALIGN T xs[2][S], is[2][S], ys[2][S], rs[2][S];
-    HWY_ALIGN T yo[G * NM], ro[G * NM];
-    std::size_t n[2] = {0, 0};
-    for (std::size_t g = 0; g < G; ++g) {
-        const V idx = hn::Iota(d, static_cast<T>(g * N));
-        const M m[2] = {a[g], hn::Not(a[g])};
-        for (int f = 0; f < 2; ++f) {
-            hn::CompressStore(idx, m[f], d, is[f] + n[f]);
-            n[f] += hn::CompressStore(x[g], m[f], d, xs[f] + n[f]);
-        }
-    }
+    const lane_packs<decltype(d), G> pk(d, x, a);
+    constexpr std::size_t S = decltype(pk)::S;
+    HWY_ALIGN T ys[2][S], rs[2][S], yo[S], ro[S];
     bool any_rare = false;
     for (int f = 0; f < 2; ++f) {
-        for (std::size_t j = n[f]; j % N != 0; ++j) xs[f][j] = xs[f][0];  // a lane of that form
-        for (std::size_t v = 0; v < n[f]; v += N) {
+        for (std::size_t v = 0; v < pk.n[f]; v += N) {
             M rare;
-            const V xv = hn::Load(d, xs[f] + v);
+            const V xv = hn::Load(d, pk.xs[f] + v);
             const V y = f == 0 ? K::eval_a(d, xv, rare, p...) : K::eval_b(d, xv, rare, p...);
             hn::Store(y, d, ys[f] + v);
             hn::Store(hn::IfThenElseZero(rare, C(d, 1.0)), d, rs[f] + v);
             any_rare = any_rare || !hn::AllFalse(d, rare);
         }
-        for (std::size_t j = 0; j < n[f]; ++j) yo[static_cast<std::size_t>(is[f][j])] = ys[f][j];
     }
-    if (HWY_UNLIKELY(any_rare)) {
-        for (int f = 0; f < 2; ++f) {
-            for (std::size_t j = 0; j < n[f]; ++j)
-                ro[static_cast<std::size_t>(is[f][j])] = rs[f][j];
-        }
-    }
+    pk.unpack(ys, yo);
+    if (HWY_UNLIKELY(any_rare)) pk.unpack(rs, ro);
     for (std::size_t g = 0; g < G; ++g) {
         const M rare = any_rare ? hn::Ne(hn::Load(d, ro + g * N), hn::Zero(d)) : hn::Lt(x[g], x[g]);
         store_block<K>(d, x[g], hn::Load(d, yo + g * N), rare, out + g * N, N, stream, p...);
